@@ -1,0 +1,52 @@
+"""The errors Basegun raises: each has a stable machine-readable code and a plain message.
+
+The core never speaks HTTP; `api/problems.py` maps each type to a status once.
+"""
+
+from __future__ import annotations
+
+
+class BasegunError(Exception):
+    """Base of every error Basegun reports to a user; `code` is stable, `detail` is for people."""
+
+    code: str = "error"
+
+    def __init__(self, detail: str, code: str | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if code is not None:
+            self.code = code
+
+
+class ImageRejected(BasegunError):
+    """The uploaded file cannot be used as a photo (format, size, corruption)."""
+
+
+class ImageTooLarge(ImageRejected):
+    """The file is over the byte limit."""
+
+    code = "file_too_large"
+
+
+class UnsupportedImage(ImageRejected):
+    """The file is not an image, or not one of the formats Basegun reads."""
+
+    code = "unsupported_format"
+
+
+class InvalidRequest(BasegunError):
+    """A request is well formed but asks for something that does not exist or makes no sense."""
+
+    code = "invalid_request"
+
+
+class NotFound(BasegunError):
+    """A typology, result or batch that does not exist."""
+
+    code = "not_found"
+
+
+class ModelUnavailable(BasegunError):
+    """A model is missing, corrupt, or not loaded yet."""
+
+    code = "model_unavailable"

@@ -1,0 +1,28 @@
+"""Every model the service serves, loaded once at start-up from the manifests named in the settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from basegun.onnx_session import OnnxSession
+from basegun.settings import Settings
+from basegun.typology import TypologyClassifier
+from basegun.weapon_detector import WeaponDetector
+
+
+@dataclass(frozen=True)
+class Models:
+    typology: TypologyClassifier
+    weapons: WeaponDetector
+
+    @classmethod
+    def load(cls, settings: Settings) -> Models:
+        """Load and verify every model; raises `ModelUnavailable` naming the first bad file."""
+
+        def session(manifest: str) -> OnnxSession:
+            return OnnxSession.from_manifest_path(settings.manifest_path(manifest), settings.intra_op_threads)
+
+        return cls(
+            typology=TypologyClassifier(session(settings.typology_manifest)),
+            weapons=WeaponDetector(session(settings.keypoints_manifest)),
+        )

@@ -1,0 +1,49 @@
+"""Service settings, read from the environment (`BASEGUN_*`)."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODELS_DIR = REPO_ROOT / "models"
+
+
+class Settings(BaseSettings):
+    """Everything an operator can tune; defaults serve the embedded models on a small CPU server."""
+
+    model_config = SettingsConfigDict(env_prefix="BASEGUN_", env_file=None, extra="ignore")
+
+    models_dir: Path = DEFAULT_MODELS_DIR
+    typology_manifest: str = Field(
+        "typology.json", description="Manifest of the typology model, relative to models_dir or absolute."
+    )
+    keypoints_manifest: str = "keypoints.json"
+    card_manifest: str = "card.json"
+
+    intra_op_threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    inference_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+
+    max_upload_bytes: int = Field(20 * 1024 * 1024, ge=1024)
+    max_image_pixels: int = Field(50_000_000, ge=10_000)
+    min_image_side: int = Field(100, ge=16)
+
+    data_dir: Path = Path("var")
+    rate_limit_per_minute: int = Field(120, ge=0, description="Requests per client per minute; 0 disables it.")
+    cors_origins: list[str] = []
+    trust_forwarded: bool = Field(False, description="Trust X-Forwarded-For/Proto from a reverse proxy.")
+    log_level: str = "INFO"
+
+    def manifest_path(self, name: str) -> Path:
+        """Resolve a manifest setting against the models folder."""
+        path = Path(name)
+        return path if path.is_absolute() else self.models_dir / path
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
