@@ -94,9 +94,9 @@ def decode(data: bytes, limits: Limits = Limits(), detail: Detail = FULL_DETAIL)
             f"{limits.min_side} px.",
             code="image_too_small",
         )
-    upright = _upright_size(image)
-    source_format = "MPO" if image.format == "MPO" else image.format or "unknown"
+    source_format = image.format or "unknown"
     try:
+        upright = _upright_size(image)
         if image.format in ("JPEG", "MPO"):
             _draft(image, detail)
         image.load()
@@ -139,8 +139,10 @@ def to_rgb(image: Image.Image) -> Image.Image:
 
 def encode_jpeg(image: Image.Image, quality: int = 88) -> bytes:
     """Encode pixels only: no EXIF, GPS, ICC or comment ever leaves the service with an image."""
+    pixels = image.convert("RGB")  # always a new image object: its metadata can be dropped safely
+    pixels.info = {}
     buffer = io.BytesIO()
-    image.convert("RGB").save(buffer, format="JPEG", quality=quality, optimize=True)
+    pixels.save(buffer, format="JPEG", quality=quality, optimize=True)
     return buffer.getvalue()
 
 

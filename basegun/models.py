@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from basegun.onnx_session import OnnxSession
 from basegun.settings import Settings
@@ -14,6 +14,10 @@ from basegun.weapon_detector import WeaponDetector
 class Models:
     typology: TypologyClassifier
     weapons: WeaponDetector
+
+    def sessions(self) -> dict[str, OnnxSession]:
+        """Every loaded session, by model role (for the version endpoint and warm-up)."""
+        return {f.name: getattr(self, f.name).session for f in fields(self)}
 
     @classmethod
     def load(cls, settings: Settings) -> Models:

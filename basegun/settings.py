@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="BASEGUN_", env_file=None, extra="ignore")
 
     models_dir: Path = DEFAULT_MODELS_DIR
+    frontend_dir: Path = Field(REPO_ROOT / "frontend", description="The web app's files, served at /.")
     typology_manifest: str = Field(
         "typology.json", description="Manifest of the typology model, relative to models_dir or absolute."
     )
@@ -32,7 +33,8 @@ class Settings(BaseSettings):
     max_image_pixels: int = Field(50_000_000, ge=10_000)
     min_image_side: int = Field(100, ge=16)
 
-    data_dir: Path = Path("var")
+    data_dir: Path = Field(Path("var"), description="Where results (and batch photos and reports) are kept.")
+    retention_days: float = Field(30, gt=0, description="Results, photos and reports are deleted after this.")
     rate_limit_per_minute: int = Field(120, ge=0, description="Requests per client per minute; 0 disables it.")
     cors_origins: list[str] = []
     trust_forwarded: bool = Field(False, description="Trust X-Forwarded-For/Proto from a reverse proxy.")

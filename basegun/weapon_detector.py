@@ -34,6 +34,7 @@ class WeaponDetector:
             raise ValueError(f"{manifest.path}: not a pose manifest")
         self.session = session
         self.threshold = manifest.thresholds["detection"]
+        self.presence_threshold = manifest.thresholds["presence"]
         self.nms_iou = float(manifest.decoding.get("nms_iou", 0.7))
         self.keypoint_names: list[str] = list(manifest.decoding["keypoints"])
 

@@ -1,0 +1,22 @@
+# Basegun serving image: the API, the web app and the embedded ONNX models. No torch, no training code.
+FROM python:3.11-slim AS build
+WORKDIR /src
+COPY pyproject.toml README.md LICENSE ./
+COPY basegun ./basegun
+COPY api ./api
+RUN pip install --no-cache-dir --prefix=/install .
+
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
+    BASEGUN_MODELS_DIR=/app/models BASEGUN_FRONTEND_DIR=/app/frontend BASEGUN_DATA_DIR=/data
+RUN useradd --system --uid 10001 --home-dir /app basegun && mkdir -p /data && chown basegun /data
+COPY --from=build /install /usr/local
+WORKDIR /app
+COPY --chown=root:root models ./models
+COPY --chown=root:root frontend ./frontend
+USER basegun
+EXPOSE 8000
+VOLUME ["/data"]
+HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
+    CMD ["python", "-c", "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status != 200)"]
+CMD ["basegun", "serve", "--host", "0.0.0.0", "--port", "8000"]

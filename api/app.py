@@ -1,0 +1,81 @@
+"""The FastAPI application: a thin HTTP layer over `basegun.service.Basegun`, which also serves the web app."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+
+from api import logs, problems
+from api.middleware import BodyLimit, RateLimit, RequestContext
+from api.routes import health, identify, typologies
+from basegun import __version__
+from basegun.errors import ModelUnavailable
+from basegun.service import Basegun
+from basegun.settings import Settings, get_settings
+
+log = logging.getLogger("basegun.api")
+
+UPLOAD_OVERHEAD = 256 * 1024  # multipart boundaries and headers around the photo
+
+
+class StartupError(RuntimeError):
+    """A model could not be loaded: the service must not start half-working."""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        try:
+            service = Basegun(settings)
+        except ModelUnavailable as exc:
+            log.critical("cannot start: %s", exc.detail)
+            raise StartupError(exc.detail) from None
+        app.state.service = service
+        app.state.inference_pool = ThreadPoolExecutor(settings.inference_workers, thread_name_prefix="inference")
+        log.info("ready", extra={"models": list(service.models.sessions())})
+        yield
+        app.state.inference_pool.shutdown(wait=True)
+        app.state.service = None
+        service.close()
+
+    app = FastAPI(
+        title="Basegun",
+        version=__version__,
+        summary="Identify a firearm from a photo: typology, French legal category, making safe.",
+        description="Every answer is information only: the legal category of a weapon is settled by an expert.",
+        license_info={"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
+        lifespan=lifespan,
+    )
+    app.state.service = None
+    problems.install(app)
+    for module in (health, identify, typologies):
+        app.include_router(module.router)
+
+    upload_limit = settings.max_upload_bytes + UPLOAD_OVERHEAD
+    app.add_middleware(BodyLimit, limit_for=lambda path: upload_limit if path.startswith("/api/") else None)
+    app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute, trust_forwarded=settings.trust_forwarded)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"], allow_headers=["*"]
+        )
+    app.add_middleware(RequestContext, trust_forwarded=settings.trust_forwarded)
+    if settings.frontend_dir.is_dir():
+        app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="frontend")
+    else:
+        log.warning("no web app served: %s is not a folder", settings.frontend_dir)
+    return app
+
+
+def app_factory() -> FastAPI:
+    """Entry point for `uvicorn --factory api.app:app_factory`: settings from the environment, JSON logs."""
+    settings = get_settings()
+    logs.configure(settings.log_level)
+    return create_app(settings)

@@ -1,0 +1,79 @@
+"""The one place where errors become HTTP answers: RFC 9457 problem+json with a stable `code`.
+
+Nothing a client sends may produce a 500, and no answer ever carries an exception text or a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from basegun.errors import BasegunError, ImageRejected, InvalidRequest, ModelUnavailable, NotFound
+
+log = logging.getLogger(__name__)
+
+PROBLEM_TYPE = "https://basegun.invalid/problems/"
+STATUS_BY_CODE = {"empty_file": 400, "file_too_large": 413, "unsupported_format": 415}
+STATUS_BY_TYPE: list[tuple[type[BasegunError], int]] = [
+    (ImageRejected, 422),
+    (InvalidRequest, 400),
+    (NotFound, 404),
+    (ModelUnavailable, 503),
+]
+
+
+def problem(status: int, code: str, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    body = {
+        "type": PROBLEM_TYPE + code,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+
+
+def status_for(error: BasegunError) -> int:
+    if error.code in STATUS_BY_CODE:
+        return STATUS_BY_CODE[error.code]
+    return next((status for kind, status in STATUS_BY_TYPE if isinstance(error, kind)), 422)
+
+
+async def _basegun_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, BasegunError)
+    return problem(status_for(error), error.code, error.detail)
+
+
+async def _validation_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, RequestValidationError)
+    missing = [".".join(str(p) for p in e["loc"][1:]) for e in error.errors() if e.get("type") == "missing"]
+    if missing:
+        return problem(422, "missing_field", f"Required field missing: {', '.join(missing)}.")
+    fields = sorted({".".join(str(p) for p in e["loc"][1:]) for e in error.errors()})
+    return problem(422, "invalid_request", f"Invalid value for: {', '.join(fields) or 'the request body'}.")
+
+
+async def _http_error(_: Request, error: Exception) -> JSONResponse:
+    assert isinstance(error, StarletteHTTPException)
+    code = {404: "not_found", 405: "method_not_allowed", 400: "bad_request"}.get(error.status_code, "http_error")
+    detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
+    if error.status_code == 400:
+        detail = "The request could not be read (a malformed upload?)."
+    return problem(error.status_code, code, detail, headers=getattr(error, "headers", None))
+
+
+async def _unexpected(request: Request, error: Exception) -> JSONResponse:
+    log.exception("unexpected error", extra={"path": request.url.path})
+    return problem(500, "internal_error", "An unexpected error occurred; it has been logged.")
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(BasegunError, _basegun_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

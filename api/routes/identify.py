@@ -1,0 +1,21 @@
+"""POST /api/v1/identify: one photo in, the typology, legal answer and next steps out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, File, Request, UploadFile
+
+from api.deps import ServiceDep, read_upload, run_inference
+
+router = APIRouter(prefix="/api/v1", tags=["identification"])
+
+
+@router.post("/identify", summary="Identify the firearm in a photo")
+async def identify(
+    request: Request,
+    service: ServiceDep,
+    image: UploadFile = File(..., description="The photo: JPEG, PNG, WebP, HEIC, BMP, TIFF or GIF"),  # noqa: B008
+) -> dict[str, Any]:
+    data = await read_upload(image, service)
+    return await run_inference(request, service.identify, data)

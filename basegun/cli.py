@@ -1,0 +1,81 @@
+"""`basegun`: identify photos from the command line, or serve the API and the web app."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from basegun.errors import BasegunError
+from basegun.settings import get_settings
+
+
+def _row(path: Path, answer: dict[str, Any]) -> str:
+    if not answer["firearm_detected"]:
+        return f"{path}\tno firearm found"
+    legal = answer["legal"]
+    category = legal["category_text"]["fr"] if legal["asserted"] else "non déterminée"
+    return (
+        f"{path}\t{answer['typology']['label']}\t{answer['confidence']:.1%} ({answer['confidence_level']})"
+        f"\tcatégorie : {category}"
+    )
+
+
+def identify(args: argparse.Namespace) -> int:
+    from basegun.service import Basegun
+
+    service = Basegun(get_settings(), store=False)
+    failures = 0
+    for path in args.photos:
+        try:
+            answer: dict[str, Any] = {"photo": str(path), **service.identify(path.read_bytes())}
+        except (BasegunError, OSError) as exc:
+            failures += 1
+            code = exc.code if isinstance(exc, BasegunError) else "unreadable_file"
+            detail = exc.detail if isinstance(exc, BasegunError) else exc.strerror
+            answer = {"photo": str(path), "error": {"code": code, "detail": detail}}
+        if args.json:
+            print(json.dumps(answer, ensure_ascii=False))
+        elif "error" in answer:
+            print(f"{path}\terror: {answer['error']['code']}: {answer['error']['detail']}")
+        else:
+            print(_row(path, answer))
+    return 1 if failures else 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run("api.app:app_factory", factory=True, host=args.host, port=args.port, log_config=None)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="basegun", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    ident = commands.add_parser("identify", help="identify the firearm in each photo")
+    ident.add_argument("photos", nargs="+", type=Path, metavar="PHOTO")
+    ident.add_argument("--json", action="store_true", help="one JSON object per line")
+    ident.set_defaults(run=identify)
+    srv = commands.add_parser("serve", help="serve the API and the web app")
+    srv.add_argument("--host", default="127.0.0.1")
+    srv.add_argument("--port", type=int, default=8000)
+    srv.set_defaults(run=serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except BasegunError as exc:  # a model missing or corrupt: one clear line
+        print(f"basegun: {exc.detail}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

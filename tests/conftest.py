@@ -1,0 +1,97 @@
+"""Shared test fixtures: the shared photos, the real models, the real app."""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from basegun.models import Models
+from basegun.settings import REPO_ROOT, Settings
+
+PHOTOS = REPO_ROOT.parent / "shared" / "photos"
+
+
+@pytest.fixture(scope="session")
+def photos() -> Path:
+    """The shared real photos; tests that need them skip, with the reason, where they are absent."""
+    if not (PHOTOS / "labels.csv").is_file():
+        pytest.skip(f"the shared photos are absent ({PHOTOS}): these tests need real firearm photos")
+    return PHOTOS
+
+
+@pytest.fixture(scope="session")
+def labels(photos: Path) -> list[dict[str, str]]:
+    with (photos / "labels.csv").open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="session")
+def models() -> Models:
+    """The embedded default models, loaded once for the whole test session."""
+    return Models.load(Settings())
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """The real service in its own process (`basegun serve`), on a free loopback port, with its own data folder."""
+
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.data_dir = data_dir
+        self.env = {**os.environ, "BASEGUN_DATA_DIR": str(data_dir), "BASEGUN_RATE_LIMIT_PER_MINUTE": "0", **(env or {})}
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 60) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "basegun.cli", "serve", "--port", str(self.port)],
+            env=self.env,
+            cwd=REPO_ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited: {self.process.stderr.read().decode()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/readyz", timeout=1) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("server did not become ready in time")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """One real server for the whole session (browser tests, HTTP end-to-end tests)."""
+    server = LiveServer(tmp_path_factory.mktemp("live-data"))
+    server.start()
+    yield server
+    server.stop()

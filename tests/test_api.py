@@ -1,0 +1,226 @@
+"""The HTTP API, through the real app with the real models."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image, ImageOps
+
+from api.app import create_app
+from basegun.settings import Settings
+from tests.images import encode, landscape, no_firearm_photos
+
+FIREARM_DIRS = ("typology", "measure", "alarm", "quality")
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("api-data"), rate_limit_per_minute=0)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def post_image(client: TestClient, data: bytes, name: str = "photo.jpg", mime: str = "image/jpeg"):
+    return client.post("/api/v1/identify", files={"image": (name, data, mime)})
+
+
+def assert_problem(response, status: int, code: str) -> None:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["code"] == code
+    assert body["status"] == status
+    assert body["title"] and body["detail"] and body["type"].endswith(code)
+    assert "Traceback" not in response.text
+
+
+def test_identify_names_every_typology_photo(client: TestClient, photos: Path, labels: list[dict]) -> None:
+    for row in (r for r in labels if r["kind"] == "typology"):
+        response = post_image(client, (photos / row["path"]).read_bytes())
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert body["firearm_detected"] is True, row["path"]
+        assert body["typology"]["key"] == row["expected"], row["path"]
+        assert body["confidence_level"] in ("high", "medium", "low")
+        assert len(body["alternatives"]) == 3
+        assert body["model"]["sha256"]
+        assert body["timings_ms"]["total"] > 0
+        assert body["id"]
+
+
+def test_identify_revolver_gives_its_category(client: TestClient, photos: Path) -> None:
+    body = post_image(client, (photos / "typology" / "revolver.jpg").read_bytes()).json()
+    assert body["typology"]["key"] == "revolver"
+    assert body["typology"]["label"] == "Revolver"
+    assert body["confidence_level"] == "high"
+    legal = body["legal"]
+    assert legal["asserted"] is True
+    assert "B" in legal["categories"]
+    assert legal["notice"]["fr"]
+    assert "securing_guide" in body["next_steps"]
+    assert "alarm_check" in body["next_steps"]
+
+
+def test_identify_finds_a_firearm_in_every_shared_photo(client: TestClient, photos: Path, labels: list[dict]) -> None:
+    missed = []
+    for row in labels:
+        if row["path"].startswith(FIREARM_DIRS) and "noWeapon" not in row["path"]:
+            body = post_image(client, (photos / row["path"]).read_bytes()).json()
+            if not body["firearm_detected"]:
+                missed.append(row["path"])
+    assert missed == []
+
+
+@pytest.mark.parametrize("name", sorted(no_firearm_photos()))
+def test_identify_says_no_firearm(client: TestClient, name: str) -> None:
+    body = post_image(client, encode(no_firearm_photos()[name].convert("RGB"), "JPEG", quality=90)).json()
+    assert body["firearm_detected"] is False
+    assert body["typology"] is None
+    assert body["legal"] is None
+    assert "arme" in body["advice"]["fr"]
+
+
+def test_identify_portrait_exif_photo_like_upright(client: TestClient, photos: Path) -> None:
+    upright = Image.open(photos / "typology" / "revolver.jpg")
+    exif = Image.Exif()
+    exif[ImageOps.ExifTags.Base.Orientation] = 6  # stored rotated, to be turned 90° clockwise for display
+    stored = encode(upright.rotate(90, expand=True), "JPEG", quality=95, exif=exif)
+    a = post_image(client, encode(upright, "JPEG", quality=95)).json()
+    b = post_image(client, stored).json()
+    assert b["photo"] == a["photo"]
+    assert b["typology"]["key"] == a["typology"]["key"] == "revolver"
+    assert abs(b["confidence"] - a["confidence"]) < 0.01
+
+
+def _truncated(photos: Path) -> bytes:
+    data = (photos / "typology" / "revolver.jpg").read_bytes()
+    return data[: len(data) // 3]
+
+
+BAD_INPUTS = {
+    "empty": (lambda p: b"", 400, "empty_file"),
+    "text": (lambda p: b"hello, this is a text file renamed .jpg\n" * 10, 415, "unsupported_format"),
+    "truncated": (_truncated, 422, "corrupt_image"),
+    "tiny": (lambda p: encode(landscape(90, 60), "PNG"), 422, "image_too_small"),
+    "bomb": (lambda p: encode(Image.new("L", (12_000, 12_000)), "PNG"), 422, "too_many_pixels"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_identify_rejects_bad_input(client: TestClient, photos: Path, case: str) -> None:
+    make, status, code = BAD_INPUTS[case]
+    assert_problem(post_image(client, make(photos)), status, code)
+
+
+def test_identify_rejects_upload_over_limit_while_streaming(client: TestClient) -> None:
+    big = b"\xff\xd8" + b"\0" * (21 * 1024 * 1024)
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(big), 1 << 20):
+            yield big[start : start + (1 << 20)]
+
+    response = client.post(
+        "/api/v1/identify",
+        content=b"".join(chunks()),
+        headers={"content-type": "multipart/form-data; boundary=xyz"},
+    )
+    assert_problem(response, 413, "file_too_large")
+
+
+def test_identify_rejects_missing_field(client: TestClient) -> None:
+    response = client.post("/api/v1/identify", files={"photo": ("a.jpg", b"x", "image/jpeg")})
+    assert_problem(response, 422, "missing_field")
+
+
+def test_identify_rejects_malformed_multipart(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/identify", content=b"--nope\r\ngarbage", headers={"content-type": "multipart/form-data; boundary=b"}
+    )
+    assert response.status_code in (400, 422)
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_identify_still_answers_after_many_bad_inputs(client: TestClient, photos: Path) -> None:
+    rng = random.Random(7)
+    makers = list(BAD_INPUTS.values())
+    for _ in range(100):
+        make, status, code = rng.choice(makers)
+        response = post_image(client, make(photos))
+        assert response.status_code == status
+        assert response.json()["code"] == code
+    body = post_image(client, (photos / "typology" / "pompe.jpg").read_bytes()).json()
+    assert body["typology"]["key"] == "epaule_a_pompe"
+
+
+def test_typologies_lists_the_catalog(client: TestClient) -> None:
+    body = client.get("/api/v1/typologies").json()
+    keys = [t["key"] for t in body["typologies"]]
+    assert len(keys) == 12
+    assert "revolver" in keys
+    one = client.get("/api/v1/typologies/revolver").json()
+    assert one["key"] == "revolver"
+    assert one["securing"]["variants"]
+
+
+def test_typology_unknown_is_404(client: TestClient) -> None:
+    assert_problem(client.get("/api/v1/typologies/bazooka"), 404, "unknown_typology")
+
+
+def test_unknown_route_is_problem_404(client: TestClient) -> None:
+    assert_problem(client.get("/api/v1/nothing-here"), 404, "not_found")
+
+
+def test_health_ready_and_version(client: TestClient) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ready"}
+    version = client.get("/api/v1/version").json()
+    assert set(version["models"]) >= {"typology", "weapons"}
+    assert client.get("/openapi.json").json()["paths"]["/api/v1/identify"]
+    assert client.get("/docs").status_code == 200
+
+
+def test_every_response_carries_security_headers(client: TestClient) -> None:
+    for response in (client.get("/healthz"), client.get("/api/v1/nothing"), post_image(client, b"")):
+        headers = response.headers
+        assert "frame-ancestors 'none'" in headers["content-security-policy"]
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["x-request-id"]
+        assert "strict-transport-security" not in headers  # plain HTTP here; HSTS only behind TLS
+
+
+def test_hsts_when_behind_tls(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, trust_forwarded=True)
+    with TestClient(create_app(settings)) as tls_client:
+        response = tls_client.get("/healthz", headers={"x-forwarded-proto": "https"})
+    assert response.headers["strict-transport-security"].startswith("max-age=")
+
+
+def test_cors_closed_by_default(client: TestClient) -> None:
+    response = client.get("/healthz", headers={"origin": "https://elsewhere.example"})
+    assert "access-control-allow-origin" not in response.headers
+
+
+def test_rate_limit_answers_429(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, rate_limit_per_minute=3)
+    with TestClient(create_app(settings)) as limited:
+        statuses = [post_image(limited, b"").status_code for _ in range(5)]
+        response = post_image(limited, b"")
+    assert statuses[:3] == [400, 400, 400]
+    assert_problem(response, 429, "rate_limited")
+    assert int(response.headers["retry-after"]) >= 1
+
+
+def test_request_id_is_kept_when_given(client: TestClient) -> None:
+    assert client.get("/healthz", headers={"x-request-id": "abc-123"}).headers["x-request-id"] == "abc-123"
+    assert client.get("/healthz", headers={"x-request-id": "bad id\n"}).headers["x-request-id"] != "bad id\n"
+
+
+def test_identify_stores_the_answer(client: TestClient, photos: Path) -> None:
+    body = post_image(client, (photos / "typology" / "revolver.jpg").read_bytes()).json()
+    stored = client.app.state.service.store.get(body["id"], "identification")
+    assert stored["typology"]["key"] == "revolver"

@@ -1,0 +1,35 @@
+"""`basegun identify` from the command line, on the real photos."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from basegun.settings import REPO_ROOT
+
+
+def _basegun(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "basegun.cli", *args], capture_output=True, text=True, cwd=REPO_ROOT, timeout=300
+    )
+
+
+def test_identify_json_names_every_typology_photo(photos: Path, labels: list[dict]) -> None:
+    rows = [r for r in labels if r["kind"] == "typology"]
+    result = _basegun("identify", "--json", *(str(photos / r["path"]) for r in rows))
+    assert result.returncode == 0, result.stderr
+    answers = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [a["typology"]["key"] for a in answers] == [r["expected"] for r in rows]
+    assert all(a["legal"]["notice"]["fr"] for a in answers)
+
+
+def test_identify_table_reports_bad_file_and_goes_on(photos: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "notes.jpg"
+    bad.write_text("not a photo")
+    result = _basegun("identify", str(bad), str(photos / "typology" / "revolver.jpg"))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert "unsupported_format" in lines[0]
+    assert "Revolver" in lines[1]

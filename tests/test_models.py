@@ -1,0 +1,115 @@
+"""The embedded models: integrity checks at load, torch-free serving, and the expected answers on real photos."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from basegun.errors import ModelUnavailable
+from basegun.imaging import decode
+from basegun.models import Models
+from basegun.settings import REPO_ROOT, Settings
+
+MODELS = REPO_ROOT / "models"
+
+
+def test_manifests_match_their_onnx_files() -> None:
+    from basegun.onnx_session import sha256_of
+
+    for manifest in sorted(MODELS.glob("*.json")):
+        data = json.loads(manifest.read_text())
+        if "package" in data:
+            continue  # a model shipped inside a registry package: checked when loaded
+        assert sha256_of(MODELS / data["file"]) == data["sha256"], manifest.name
+        assert data["license"] and data["provenance"]["original_sha256"]
+
+
+def test_serving_imports_neither_torch_nor_ultralytics() -> None:
+    code = (
+        "import sys, basegun\n"
+        "from basegun.models import Models\n"
+        "from basegun.settings import Settings\n"
+        "from api.app import create_app\n"
+        "Models.load(Settings())\n"
+        "create_app(Settings())\n"
+        "bad = [m for m in ('torch', 'ultralytics', 'torchvision', 'paddle') if m in sys.modules]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO_ROOT, timeout=120)
+
+
+def _copy_models(tmp_path: Path) -> Path:
+    target = tmp_path / "models"
+    shutil.copytree(MODELS, target)
+    return target
+
+
+def test_load_refuses_missing_model_naming_the_file(tmp_path: Path) -> None:
+    models_dir = _copy_models(tmp_path)
+    (models_dir / "keypoints.onnx").unlink()
+    with pytest.raises(ModelUnavailable, match=r"keypoints\.onnx"):
+        Models.load(Settings(models_dir=models_dir))
+
+
+def test_load_refuses_corrupt_model_naming_the_file(tmp_path: Path) -> None:
+    models_dir = _copy_models(tmp_path)
+    data = bytearray((models_dir / "typology.onnx").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (models_dir / "typology.onnx").write_bytes(bytes(data))
+    with pytest.raises(ModelUnavailable, match=r"typology\.onnx.*sha256"):
+        Models.load(Settings(models_dir=models_dir))
+
+
+def test_load_refuses_manifest_whose_input_differs(tmp_path: Path) -> None:
+    models_dir = _copy_models(tmp_path)
+    manifest = json.loads((models_dir / "typology.json").read_text())
+    manifest["input"]["shape"] = ["batch", 3, 224, 224]
+    (models_dir / "typology.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelUnavailable, match="input shape"):
+        Models.load(Settings(models_dir=models_dir))
+
+
+def test_cli_with_missing_model_stops_with_one_line(tmp_path: Path, photos: Path) -> None:
+    models_dir = _copy_models(tmp_path)
+    (models_dir / "typology.json").unlink()
+    result = subprocess.run(
+        [sys.executable, "-m", "basegun.cli", "identify", str(photos / "typology" / "pompe.jpg")],
+        capture_output=True,
+        text=True,
+        env={"BASEGUN_MODELS_DIR": str(models_dir), "PATH": "/usr/bin:/bin"},
+        cwd=REPO_ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "typology.json" in result.stderr
+
+
+def test_typology_expected_on_every_typology_photo(models: Models, photos: Path, labels: list[dict]) -> None:
+    for row in (r for r in labels if r["kind"] == "typology"):
+        prediction = models.typology.predict(decode((photos / row["path"]).read_bytes()).image)
+        assert prediction.key == row["expected"], row["path"]
+
+
+def test_typology_levels_follow_manifest_thresholds(models: Models) -> None:
+    assert models.typology.level(0.5) == "low"
+    assert models.typology.level(0.76) == "medium"
+    assert models.typology.level(0.979) == "medium"
+    assert models.typology.level(0.98) == "high"
+
+
+def test_weapon_detector_maps_keypoints_into_the_photo(models: Models, photos: Path) -> None:
+    photo = decode((photos / "typology" / "un_coup.jpg").read_bytes())
+    (best, *_) = models.weapons.detect(photo.image)
+    x1, y1, x2, y2 = best.box
+    width, height = photo.image.size
+    assert 0 <= x1 < x2 <= width * 1.02
+    assert 0 <= y1 < y2 <= height * 1.02
+    assert best.keypoints.shape == (4, 2)
+    inside = (best.keypoints[:, 0] >= x1 - 20) & (best.keypoints[:, 0] <= x2 + 20)
+    assert inside.all()
