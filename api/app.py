@@ -64,7 +64,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute, trust_forwarded=settings.trust_forwarded)
     if settings.cors_origins:
         app.add_middleware(
-            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"], allow_headers=["*"]
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["*"],
         )
     app.add_middleware(RequestContext, trust_forwarded=settings.trust_forwarded)
     if settings.frontend_dir.is_dir():

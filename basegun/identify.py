@@ -18,8 +18,8 @@ from basegun.typology import TypologyPrediction
 ALTERNATIVES = 3
 
 NO_FIREARM_ADVICE = {
-    "fr": "Aucune arme à feu n'a été trouvée sur cette photo. Si une arme y figure, reprenez la photo : l'arme entière, "
-    "vue de côté, sur un fond uni, sans autre objet.",
+    "fr": "Aucune arme à feu n'a été trouvée sur cette photo. Si une arme y figure, reprenez la photo : "
+    "l'arme entière, vue de côté, sur un fond uni, sans autre objet.",
     "en": "No firearm was found in this photo. If there is one, take the photo again: the whole weapon, side view, "
     "on a plain background, with nothing else in the frame.",
 }
@@ -93,7 +93,12 @@ class Identifier:
 
     def _typology_ref(self, key: str, confidence: float) -> dict[str, Any]:
         typology = self.catalog.get(key)
-        return {"key": key, "label": typology.label["fr"], "labels": typology.label, "confidence": round(confidence, 4)}
+        return {
+            "key": key,
+            "label": typology.label["fr"],
+            "labels": typology.label,
+            "confidence": round(confidence, 4),
+        }
 
     def _answer(self, prediction: TypologyPrediction) -> dict[str, Any]:
         typology = self.catalog.get(prediction.key)

@@ -45,6 +45,7 @@ class Detail:
 
 
 FULL_DETAIL = Detail(min_short_side=1 << 30)
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def check_size(size: int, limits: Limits) -> None:
         raise ImageTooLarge(f"The file is larger than the limit of {limits.max_bytes // (1024 * 1024)} MB.")
 
 
-def decode(data: bytes, limits: Limits = Limits(), detail: Detail = FULL_DETAIL) -> Photo:  # noqa: B008
+def decode(data: bytes, limits: Limits = DEFAULT_LIMITS, detail: Detail = FULL_DETAIL) -> Photo:
     """Decode, orient upright and convert to RGB, at the least size that keeps `detail`."""
     check_size(len(data), limits)
     try:
@@ -148,7 +149,8 @@ def encode_jpeg(image: Image.Image, quality: int = 88) -> bytes:
 
 def _too_many_pixels(limits: Limits) -> ImageRejected:
     return ImageRejected(
-        f"The photo has too many pixels (limit {limits.max_pixels // 1_000_000} megapixels).", code="too_many_pixels"
+        f"The photo has too many pixels (limit {limits.max_pixels // 1_000_000} megapixels).",
+        code="too_many_pixels",
     )
 
 

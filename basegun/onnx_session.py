@@ -41,7 +41,9 @@ class OnnxSession:
             raise ModelUnavailable(f"model file not found: {path}")
         actual = sha256_of(path)
         if actual != manifest.sha256:
-            raise ModelUnavailable(f"model file corrupt: {path}: sha256 {actual[:12]}… != manifest {manifest.sha256[:12]}…")
+            raise ModelUnavailable(
+                f"model file corrupt: {path}: sha256 {actual[:12]}… != manifest {manifest.sha256[:12]}…"
+            )
         options = ort.SessionOptions()
         options.intra_op_num_threads = intra_op_threads
         options.inter_op_num_threads = 1
@@ -69,9 +71,16 @@ class OnnxSession:
         actual_shape = inputs[0].shape
         for got, want in zip(actual_shape, expected.input_shape, strict=False):
             if isinstance(want, int) and isinstance(got, int) and got != want:
-                raise ModelUnavailable(f"model input shape {actual_shape} != manifest {list(expected.input_shape)}: {path}")
+                raise ModelUnavailable(
+                    f"model input shape {actual_shape} != manifest {list(expected.input_shape)}: {path}"
+                )
         if len(actual_shape) != len(expected.input_shape):
             raise ModelUnavailable(f"model input rank {len(actual_shape)} != manifest: {path}")
+
+    @property
+    def metadata(self) -> dict[str, str]:
+        """The ONNX file's own metadata map: where some models keep their labels (e.g. an OCR's characters)."""
+        return dict(self._session.get_modelmeta().custom_metadata_map)
 
     def run(self, tensor: np.ndarray) -> list[np.ndarray]:
         """Run the network on one NCHW float32 batch; returns the outputs in manifest order."""

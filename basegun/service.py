@@ -9,6 +9,7 @@ import logging
 from typing import Any
 
 from basegun.catalog import Catalog
+from basegun.errors import ModelUnavailable
 from basegun.identify import Identifier
 from basegun.imaging import Limits
 from basegun.models import Models
@@ -26,6 +27,10 @@ class Basegun:
         self.limits = Limits(settings.max_upload_bytes, settings.max_image_pixels, settings.min_image_side)
         self.models = Models.load(settings)
         self.catalog = Catalog.load()
+        try:
+            self.catalog.require_classes(self.models.typology.classes)
+        except ValueError as exc:  # a retrained model whose classes the catalog does not describe
+            raise ModelUnavailable(str(exc)) from exc
         self.identifier = Identifier(self.models, self.catalog, self.limits)
         self.store = ResultStore(settings.data_dir / "basegun.sqlite3", settings.retention_days) if store else None
         if self.store is not None:

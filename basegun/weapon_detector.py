@@ -56,7 +56,12 @@ class WeaponDetector:
         detections = []
         for index in np.asarray(chosen, dtype=int).reshape(-1):
             anchor = keep[index]
-            corners = np.array([[cx[index] - w[index] / 2, cy[index] - h[index] / 2], [cx[index] + w[index] / 2, cy[index] + h[index] / 2]])
+            corners = np.array(
+                [
+                    [cx[index] - w[index] / 2, cy[index] - h[index] / 2],
+                    [cx[index] + w[index] / 2, cy[index] + h[index] / 2],
+                ]
+            )
             box = boxed.to_photo(corners).reshape(-1)
             points = boxed.to_photo(rows[5:, anchor].reshape(-1, 2))
             detections.append(

@@ -54,7 +54,12 @@ class LiveServer:
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.data_dir = data_dir
-        self.env = {**os.environ, "BASEGUN_DATA_DIR": str(data_dir), "BASEGUN_RATE_LIMIT_PER_MINUTE": "0", **(env or {})}
+        self.env = {
+            **os.environ,
+            "BASEGUN_DATA_DIR": str(data_dir),
+            "BASEGUN_RATE_LIMIT_PER_MINUTE": "0",
+            **(env or {}),
+        }
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60) -> None:

@@ -34,7 +34,9 @@ def assert_problem(response, status: int, code: str) -> None:
     body = response.json()
     assert body["code"] == code
     assert body["status"] == status
-    assert body["title"] and body["detail"] and body["type"].endswith(code)
+    assert body["title"]
+    assert body["detail"]
+    assert body["type"].endswith(code)
     assert "Traceback" not in response.text
 
 
@@ -138,7 +140,9 @@ def test_identify_rejects_missing_field(client: TestClient) -> None:
 
 def test_identify_rejects_malformed_multipart(client: TestClient) -> None:
     response = client.post(
-        "/api/v1/identify", content=b"--nope\r\ngarbage", headers={"content-type": "multipart/form-data; boundary=b"}
+        "/api/v1/identify",
+        content=b"--nope\r\ngarbage",
+        headers={"content-type": "multipart/form-data; boundary=b"},
     )
     assert response.status_code in (400, 422)
     assert response.headers["content-type"].startswith("application/problem+json")

@@ -12,7 +12,11 @@ from basegun.settings import REPO_ROOT
 
 def _basegun(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "basegun.cli", *args], capture_output=True, text=True, cwd=REPO_ROOT, timeout=300
+        [sys.executable, "-m", "basegun.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=300,
     )
 
 

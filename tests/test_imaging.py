@@ -91,9 +91,9 @@ def test_decode_reduces_large_jpeg_to_the_detail_asked() -> None:
     assert decode(data).image.size == (4000, 3000)
 
 
-def _code(data: bytes, limits: Limits = Limits()) -> str:
+def _code(data: bytes, limits: Limits | None = None) -> str:
     with pytest.raises(ImageRejected) as caught:
-        decode(data, limits)
+        decode(data, limits or Limits())
     return caught.value.code
 
 

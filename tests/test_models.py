@@ -26,7 +26,8 @@ def test_manifests_match_their_onnx_files() -> None:
         if "package" in data:
             continue  # a model shipped inside a registry package: checked when loaded
         assert sha256_of(MODELS / data["file"]) == data["sha256"], manifest.name
-        assert data["license"] and data["provenance"]["original_sha256"]
+        assert data["license"]
+        assert data["provenance"]["original_sha256"]
 
 
 def test_serving_imports_neither_torch_nor_ultralytics() -> None:

@@ -61,7 +61,7 @@ class _RestrictedUnpickler(pickle.Unpickler):
 
     def persistent_load(self, pid: Any) -> Any:
         # ('storage', storage_type, key, location, numel)
-        _, storage_type, key, _location, numel = pid
+        _, storage_type, key, _location, _numel = pid
         raw = self._archive.read(f"{self._prefix}/data/{key}")
         dtype = storage_type(0).dtype if callable(storage_type) else storage_type.dtype
         storage = torch.UntypedStorage.from_buffer(raw, byte_order="little", dtype=torch.uint8)

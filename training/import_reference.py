@@ -184,7 +184,12 @@ def build_keypoints(pt: bytes, photos: list[Path]) -> Artifact:
         "task": "pose",
         "architecture": "YOLOv8n-pose",
         "file": "keypoints.onnx",
-        "input": {"name": "images", "shape": ["batch", 3, "height", "width"], "dtype": "float32", "layout": "NCHW"},
+        "input": {
+            "name": "images",
+            "shape": ["batch", 3, "height", "width"],
+            "dtype": "float32",
+            "layout": "NCHW",
+        },
         "outputs": [{"name": "detections", "shape": ["batch", 13, "anchors"], "dtype": "float32"}],
         "preprocessing": KEYPOINTS_PREP,
         "decoding": {
@@ -196,8 +201,8 @@ def build_keypoints(pt: bytes, photos: list[Path]) -> Artifact:
         },
         "classes": checkpoint.names,
         "thresholds": {"detection": 0.25, "presence": 0.1},
-        "thresholds_source": "detection: Ultralytics' default prediction confidence, as the public Basegun service uses "
-        "it to measure. presence: below it Basegun answers 'no firearm found'; set low on purpose, since telling "
+        "thresholds_source": "detection: Ultralytics' default prediction confidence, as the public Basegun service "
+        "uses it to measure. presence: below it Basegun answers 'no firearm found'; set low on purpose, since telling "
         "someone that a real firearm is not one costs more than the reverse (see models/MODEL_CARD.md for the "
         "false-answer rates measured on photos with and without firearms)",
         "parity": {"photos": len(photos), "max_abs_px_delta": worst, "tolerance_px": KEYPOINT_TOLERANCE_PX},
@@ -246,7 +251,10 @@ def _load(pt: bytes) -> Checkpoint:
 def import_reference(wheel: Path, photos_dir: Path, out_dir: Path) -> list[Path]:
     """Build and check all three models, then write them; a failed check writes nothing."""
     with zipfile.ZipFile(wheel) as archive:
-        read = {name: archive.read(f"basegun_ml/{name}") for name in ("classification.pt", "keypoints.pt", "card_detection.onnx")}
+        read = {
+            name: archive.read(f"basegun_ml/{name}")
+            for name in ("classification.pt", "keypoints.pt", "card_detection.onnx")
+        }
     photos = _photos(photos_dir)
     artifacts = [
         build_typology(read["classification.pt"], photos),
