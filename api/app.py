@@ -28,16 +28,19 @@ class StartupError(RuntimeError):
     """A model could not be loaded: the service must not start half-working."""
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, service: Basegun | None = None) -> FastAPI:
+    """The app; `service` is loaded at start-up unless given already loaded (as `basegun serve` does)."""
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        try:
-            service = Basegun(settings)
-        except ModelUnavailable as exc:
-            log.critical("cannot start: %s", exc.detail)
-            raise StartupError(exc.detail) from None
+        nonlocal service
+        if service is None:
+            try:
+                service = Basegun(settings)
+            except ModelUnavailable as exc:
+                log.critical("cannot start: %s", exc.detail)
+                raise StartupError(exc.detail) from None
         app.state.service = service
         app.state.inference_pool = ThreadPoolExecutor(settings.inference_workers, thread_name_prefix="inference")
         log.info("ready", extra={"models": list(service.models.sessions())})

@@ -47,9 +47,17 @@ def identify(args: argparse.Namespace) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
+    """Load every model first, so that a missing or corrupt one stops here with one line, then serve."""
     import uvicorn
 
-    uvicorn.run("api.app:app_factory", factory=True, host=args.host, port=args.port, log_config=None)
+    from api import logs
+    from api.app import create_app
+    from basegun.service import Basegun
+
+    settings = get_settings()
+    logs.configure(settings.log_level)
+    app = create_app(settings, Basegun(settings))
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None)
     return 0
 
 

@@ -6,7 +6,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +39,13 @@ class Settings(BaseSettings):
     cors_origins: list[str] = []
     trust_forwarded: bool = Field(False, description="Trust X-Forwarded-For/Proto from a reverse proxy.")
     log_level: str = "INFO"
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _no_wildcard_origin(cls, origins: list[str]) -> list[str]:
+        if "*" in origins:
+            raise ValueError("a wildcard CORS origin is refused: list the origins allowed to call the API")
+        return origins
 
     def manifest_path(self, name: str) -> Path:
         """Resolve a manifest setting against the models folder."""

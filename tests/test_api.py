@@ -228,3 +228,17 @@ def test_identify_stores_the_answer(client: TestClient, photos: Path) -> None:
     body = post_image(client, (photos / "typology" / "revolver.jpg").read_bytes()).json()
     stored = client.app.state.service.store.get(body["id"], "identification")
     assert stored["typology"]["key"] == "revolver"
+
+
+def test_settings_refuse_wildcard_cors() -> None:
+    with pytest.raises(ValueError, match="wildcard"):
+        Settings(cors_origins=["*"])
+
+
+def test_cors_opened_by_settings(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, cors_origins=["https://gendarmerie.example"])
+    with TestClient(create_app(settings)) as cors_client:
+        allowed = cors_client.get("/healthz", headers={"origin": "https://gendarmerie.example"})
+        other = cors_client.get("/healthz", headers={"origin": "https://elsewhere.example"})
+    assert allowed.headers["access-control-allow-origin"] == "https://gendarmerie.example"
+    assert "access-control-allow-origin" not in other.headers

@@ -75,11 +75,12 @@ def test_load_refuses_manifest_whose_input_differs(tmp_path: Path) -> None:
         Models.load(Settings(models_dir=models_dir))
 
 
-def test_cli_with_missing_model_stops_with_one_line(tmp_path: Path, photos: Path) -> None:
+@pytest.mark.parametrize("command", [["identify", "photo.jpg"], ["serve", "--port", "0"]])
+def test_cli_with_missing_model_stops_with_one_line(tmp_path: Path, command: list[str]) -> None:
     models_dir = _copy_models(tmp_path)
     (models_dir / "typology.json").unlink()
     result = subprocess.run(
-        [sys.executable, "-m", "basegun.cli", "identify", str(photos / "typology" / "pompe.jpg")],
+        [sys.executable, "-m", "basegun.cli", *command],
         capture_output=True,
         text=True,
         env={"BASEGUN_MODELS_DIR": str(models_dir), "PATH": "/usr/bin:/bin"},
