@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import logs, problems
 from api.middleware import BodyLimit, RateLimit, RequestContext
-from api.routes import health, identify, typologies
+from api.routes import health, identify, measure, typologies
 from basegun import __version__
 from basegun.errors import ModelUnavailable
 from basegun.service import Basegun
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
     )
     app.state.service = None
     problems.install(app)
-    for module in (health, identify, typologies):
+    for module in (health, identify, measure, typologies):
         app.include_router(module.router)
 
     upload_limit = settings.max_upload_bytes + UPLOAD_OVERHEAD

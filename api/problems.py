@@ -27,14 +27,18 @@ STATUS_BY_TYPE: list[tuple[type[BasegunError], int]] = [
 ]
 
 
-def problem(status: int, code: str, detail: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    body = {
+def problem(
+    status: int, code: str, detail: str, headers: dict[str, str] | None = None, messages: dict[str, str] | None = None
+) -> JSONResponse:
+    body: dict[str, object] = {
         "type": PROBLEM_TYPE + code,
         "title": HTTPStatus(status).phrase,
         "status": status,
         "detail": detail,
         "code": code,
     }
+    if messages:
+        body["messages"] = messages
     return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
 
 
@@ -46,7 +50,8 @@ def status_for(error: BasegunError) -> int:
 
 async def _basegun_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, BasegunError)
-    return problem(status_for(error), error.code, error.detail)
+    messages = getattr(error, "messages", None)  # advice for the user, in French and English
+    return problem(status_for(error), error.code, error.detail, messages=messages)
 
 
 async def _validation_error(_: Request, error: Exception) -> JSONResponse:

@@ -50,3 +50,16 @@ class ModelUnavailable(BasegunError):
     """A model is missing, corrupt, or not loaded yet."""
 
     code = "model_unavailable"
+
+
+class MeasurementRefused(BasegunError):
+    """A photo cannot be measured, and `code` says why (no card, no weapon, a card too small or tilted…).
+
+    `detail` is the English text; `messages` carries the same advice as `{"fr": ..., "en": ...}` for the user.
+    """
+
+    code = "measurement_refused"
+
+    def __init__(self, code: str, messages: dict[str, str]) -> None:
+        super().__init__(messages["en"], code=code)
+        self.messages = messages

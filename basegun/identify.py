@@ -1,7 +1,8 @@
 """Identification: a photo in, an answer a gendarme or a citizen can act on out.
 
 The typology classifier always names one of its classes, so the weapon detector first says whether there is a
-firearm at all; the catalog then turns the typology and its confidence into a legal answer and next steps.
+firearm at all; the catalog then turns the typology and its confidence into a legal answer and next steps. For the
+long guns whose category turns on their lengths, a card in the photo is measured without a second upload.
 """
 
 from __future__ import annotations
@@ -11,7 +12,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from basegun.catalog import Catalog
+from basegun.errors import MeasurementRefused
 from basegun.imaging import Limits, Photo, decode
+from basegun.legal import LengthVerdict
+from basegun.measure import Measurement, Measurer, length_rule_of
 from basegun.models import Models
 from basegun.typology import TypologyPrediction
 
@@ -35,24 +39,37 @@ class Identification:
     photo_size: tuple[int, int]
     timings_ms: dict[str, float]
     result: dict[str, Any] = field(default_factory=dict)
+    measurement: Measurement | None = None
+    measurement_refused: MeasurementRefused | None = None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, image: bool = True) -> dict[str, Any]:
+        """The JSON answer; `image=False` leaves out the annotated photo of a measurement (never stored)."""
         return {
             "firearm_detected": self.firearm_detected,
             "firearm_score": round(self.firearm_score, 4),
             **self.result,
+            "measurement": self._measurement_dict(image),
             "photo": {"width": self.photo_size[0], "height": self.photo_size[1]},
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
         }
+
+    def _measurement_dict(self, image: bool) -> dict[str, Any] | None:
+        if self.measurement is not None:
+            return self.measurement.to_dict(image=image)
+        if self.measurement_refused is not None:
+            refusal = self.measurement_refused
+            return {"refused": {"code": refusal.code, "messages": refusal.messages}}
+        return None
 
 
 class Identifier:
     """Runs the models on a photo and asks the catalog for the legal answer."""
 
-    def __init__(self, models: Models, catalog: Catalog, limits: Limits) -> None:
+    def __init__(self, models: Models, catalog: Catalog, limits: Limits, measurer: Measurer) -> None:
         self.models = models
         self.catalog = catalog
         self.limits = limits
+        self.measurer = measurer
         self.detail = models.typology.detail.merge(models.weapons.detail)
         manifest = models.typology.session.manifest
         self.model_info = {"name": manifest.name, "version": manifest.version, "sha256": manifest.sha256}
@@ -79,17 +96,35 @@ class Identifier:
                 result=self._no_firearm(),
             )
         prediction = self.models.typology.predict(photo.image)
-        finished = time.perf_counter()
-        timings["typology"] = (finished - detected) * 1000
-        timings["total"] = (finished - started) * 1000
-        return Identification(
+        classified = time.perf_counter()
+        timings["typology"] = (classified - detected) * 1000
+        identification = Identification(
             firearm_detected=True,
             firearm_score=firearm_score,
             prediction=prediction,
             photo_size=photo.original_size,
             timings_ms=timings,
-            result=self._answer(prediction),
         )
+        if self._measures(prediction):
+            self._measure(data, photo, prediction.key, identification)
+            timings["measurement"] = (time.perf_counter() - classified) * 1000
+        verdict = identification.measurement.verdict if identification.measurement else None
+        identification.result = self._answer(prediction, verdict)
+        timings["total"] = (time.perf_counter() - started) * 1000
+        return identification
+
+    def _measures(self, prediction: TypologyPrediction) -> bool:
+        """Lengths are sought only for a typology that lengths classify, and one the classifier is sure enough of."""
+        return prediction.level != "low" and self.catalog.get(prediction.key).length_rule is not None
+
+    def _measure(self, data: bytes, photo: Photo, key: str, identification: Identification) -> None:
+        """Measure when a card lies in the photo; no card is no measurement, other refusals are reported."""
+        if photo.reduction < 1:  # the measuring networks need the photo as the camera took it
+            photo = decode(data, self.limits, self.measurer.detail)
+        try:
+            identification.measurement = self.measurer.measure_if_card(photo, key, length_rule_of(self.catalog, key))
+        except MeasurementRefused as refusal:
+            identification.measurement_refused = refusal
 
     def _typology_ref(self, key: str, confidence: float) -> dict[str, Any]:
         typology = self.catalog.get(key)
@@ -100,9 +135,9 @@ class Identifier:
             "confidence": round(confidence, 4),
         }
 
-    def _answer(self, prediction: TypologyPrediction) -> dict[str, Any]:
+    def _answer(self, prediction: TypologyPrediction, lengths: LengthVerdict | None) -> dict[str, Any]:
         typology = self.catalog.get(prediction.key)
-        legal = self.catalog.legal_answer(prediction.key, prediction.level)
+        legal = self.catalog.legal_answer(prediction.key, prediction.level, lengths)
         return {
             "typology": self._typology_ref(prediction.key, prediction.confidence),
             "confidence": round(prediction.confidence, 4),

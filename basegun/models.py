@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from basegun.card_detector import CardDetector
 from basegun.onnx_session import OnnxSession
 from basegun.settings import Settings
 from basegun.typology import TypologyClassifier
@@ -14,6 +15,7 @@ from basegun.weapon_detector import WeaponDetector
 class Models:
     typology: TypologyClassifier
     weapons: WeaponDetector
+    card: CardDetector
 
     def sessions(self) -> dict[str, OnnxSession]:
         """Every loaded session, by model role (for the version endpoint and warm-up)."""
@@ -29,4 +31,5 @@ class Models:
         return cls(
             typology=TypologyClassifier(session(settings.typology_manifest)),
             weapons=WeaponDetector(session(settings.keypoints_manifest)),
+            card=CardDetector(session(settings.card_manifest)),
         )

@@ -8,11 +8,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from basegun.alarm import AlarmChecker, AlarmTexts, MarkingRules
 from basegun.catalog import Catalog
-from basegun.errors import ModelUnavailable
+from basegun.errors import InvalidRequest, ModelUnavailable, NotFound
 from basegun.identify import Identifier
-from basegun.imaging import Limits
+from basegun.imaging import Limits, decode
+from basegun.measure import Measurer, length_rule_of
 from basegun.models import Models
+from basegun.replica import Markings, ReplicaChecker, ReplicaTexts
 from basegun.settings import Settings
 from basegun.storage import ResultStore
 
@@ -31,7 +34,11 @@ class Basegun:
             self.catalog.require_classes(self.models.typology.classes)
         except ValueError as exc:  # a retrained model whose classes the catalog does not describe
             raise ModelUnavailable(str(exc)) from exc
-        self.identifier = Identifier(self.models, self.catalog, self.limits)
+        self.measurer = Measurer(self.models.weapons, self.models.card)
+        self.identifier = Identifier(self.models, self.catalog, self.limits, self.measurer)
+        rules = MarkingRules.load()
+        self.alarm = AlarmChecker(self.models.text_reader, rules, AlarmTexts.load(), self.limits, self.catalog.notice)
+        self.replica = ReplicaChecker(self.catalog, rules, ReplicaTexts.load())
         self.store = ResultStore(settings.data_dir / "basegun.sqlite3", settings.retention_days) if store else None
         if self.store is not None:
             purged = self.store.purge_expired()
@@ -40,8 +47,37 @@ class Basegun:
 
     def identify(self, data: bytes) -> dict[str, Any]:
         """Identify one photo; the answer is stored (never the photo) and carries its id."""
-        answer = self.identifier.identify(data).to_dict()
-        return self._keep("identification", answer)
+        identification = self.identifier.identify(data)
+        answer = self._keep("identification", identification.to_dict(image=False))
+        if identification.measurement is not None:
+            answer["measurement"]["annotated_image"] = identification.measurement.annotated_image_url
+        return answer
+
+    def measure(self, data: bytes, typology: str | None = None) -> dict[str, Any]:
+        """Measure a long gun beside a card; with a typology, its length rule gives the category."""
+        rule = length_rule_of(self.catalog, typology) if typology else None
+        measurement = self.measurer.measure(decode(data, self.limits, self.measurer.detail), typology, rule)
+        answer = self._keep("measurement", {**measurement.to_dict(image=False), "notice": self.catalog.notice})
+        return {**answer, "annotated_image": measurement.annotated_image_url}
+
+    def alarm_check(self, data: bytes) -> dict[str, Any]:
+        """Read the markings in a close-up; the answer is stored so that a replica check can cite its id."""
+        return self._keep("alarm_check", self.alarm.check(data).to_dict())
+
+    def replica_check(
+        self, typology: str, ammunition: str, alarm_check_id: str | None = None, markings_text: str | None = None
+    ) -> dict[str, Any]:
+        """The replica verdict, from the ammunition answer and the markings (an alarm check's id, or text)."""
+        if alarm_check_id is not None and markings_text is not None:
+            raise InvalidRequest("Give an alarm check id or the markings text, not both.")
+        markings = None
+        if alarm_check_id is not None:
+            if self.store is None:
+                raise NotFound("Results are not kept by this service.", code="unknown_alarm_check")
+            markings = Markings.from_alarm_check(self.store.get(alarm_check_id, "alarm_check"), alarm_check_id)
+        elif markings_text is not None:
+            markings = self.replica.markings_from_text(markings_text)
+        return self._keep("replica_check", self.replica.check(typology, ammunition, markings))
 
     def _keep(self, kind: str, answer: dict[str, Any]) -> dict[str, Any]:
         if self.store is None:

@@ -242,3 +242,22 @@ def test_cors_opened_by_settings(tmp_path: Path) -> None:
         other = cors_client.get("/healthz", headers={"origin": "https://elsewhere.example"})
     assert allowed.headers["access-control-allow-origin"] == "https://gendarmerie.example"
     assert "access-control-allow-origin" not in other.headers
+
+
+def test_identify_measures_when_a_card_lies_beside_a_long_gun(client: TestClient, photos: Path) -> None:
+    body = post_image(client, (photos / "measure" / "pompe.jpg").read_bytes()).json()
+    assert body["typology"]["key"] == "epaule_a_pompe"
+    measurement = body["measurement"]
+    assert abs(measurement["overall_length_cm"] - 117) <= 4
+    assert abs(measurement["barrel_length_cm"] - 59) <= 4
+    assert measurement["annotated_image"].startswith("data:image/jpeg;base64,")
+    assert body["legal"]["categories"] == measurement["legal"]["categories"]
+    stored = client.app.state.service.store.get(body["id"], "identification")
+    assert "annotated_image" not in stored["measurement"]  # a copy of the user's photo is never stored
+
+
+def test_identify_without_card_offers_measurement(client: TestClient, photos: Path) -> None:
+    body = post_image(client, (photos / "typology" / "pompe.jpg").read_bytes()).json()
+    assert body["measurement"] is None
+    assert "measurement" in body["next_steps"]
+    assert body["legal"]["categories"] == ["B", "C"]
