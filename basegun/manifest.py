@@ -6,6 +6,7 @@ one ONNX file and one manifest with no code change.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any, Literal
 
 from basegun.errors import ModelUnavailable
 
-ResizeMode = Literal["shorter_side_center_crop", "letterbox"]
+ResizeMode = Literal["shorter_side_center_crop", "letterbox", "limit_long_side", "fixed_height"]
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,11 @@ class Preprocessing:
     - `letterbox`: scale the longer side to `size` (OpenCV linear) keeping the aspect ratio, pad with `pad_value`
       to a multiple of `stride` (`dynamic_shape`) or to size×size, the image centred;
       `pad_value` is in `channel_order`.
+    - `limit_long_side` (text detection): scale down only, so that the longer side is at most `size` (OpenCV
+      linear), each side rounded to a multiple of `stride`.
+    - `fixed_height` (text recognition and orientation): scale each text line to `size` px high keeping its aspect
+      ratio (its width capped at `max_width` when set), then pad on the right with zeros (after normalisation) to
+      the batch's widest line, and at least to `min_width`.
     Then pixel values are multiplied by `scale`, minus `mean`, divided by `std`, channels in `channel_order`.
     """
 
@@ -37,6 +43,8 @@ class Preprocessing:
     pad_value: tuple[int, int, int] = (114, 114, 114)
     stride: int = 32
     dynamic_shape: bool = False
+    min_width: int = 0
+    max_width: int | None = None
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Preprocessing:
@@ -51,12 +59,18 @@ class Preprocessing:
             pad_value=tuple(int(v) for v in data.get("pad_value", (114, 114, 114))),
             stride=int(data.get("stride", 32)),
             dynamic_shape=bool(data.get("dynamic_shape", False)),
+            min_width=int(data.get("min_width", 0)),
+            max_width=int(data["max_width"]) if "max_width" in data else None,
         )
 
 
 @dataclass(frozen=True)
 class Manifest:
-    """A model's manifest, as read from `models/<name>.json`."""
+    """A model's manifest, as read from `models/<name>.json`.
+
+    `file` is relative to the manifest's folder, or, when `package` is set, to that installed Python package's
+    folder: a model shipped inside a registry package (pinned, and still checked against `sha256`).
+    """
 
     path: Path
     name: str
@@ -72,10 +86,16 @@ class Manifest:
     thresholds: dict[str, float]
     decoding: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    package: str | None = None
 
     @property
     def onnx_path(self) -> Path:
-        return self.path.parent / self.file
+        if self.package is None:
+            return self.path.parent / self.file
+        spec = importlib.util.find_spec(self.package)  # locates the package without importing it
+        if spec is None or not spec.submodule_search_locations:
+            raise ModelUnavailable(f"package {self.package!r} named by {self.path} is not installed")
+        return Path(spec.submodule_search_locations[0]) / self.file
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -102,6 +122,7 @@ class Manifest:
                 thresholds={k: float(v) for k, v in data.get("thresholds", {}).items()},
                 decoding=data.get("decoding", {}),
                 raw=data,
+                package=data.get("package"),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelUnavailable(f"model manifest invalid: {path}: missing or bad field {exc}") from exc

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 
 from basegun.card_detector import CardDetector
+from basegun.ocr.detect import TextDetector
+from basegun.ocr.orient import LineOrienter
+from basegun.ocr.reader import TextReader
+from basegun.ocr.recognize import LineRecogniser
 from basegun.onnx_session import OnnxSession
 from basegun.settings import Settings
 from basegun.typology import TypologyClassifier
@@ -16,6 +20,14 @@ class Models:
     typology: TypologyClassifier
     weapons: WeaponDetector
     card: CardDetector
+    text_detector: TextDetector
+    line_orienter: LineOrienter
+    line_recogniser: LineRecogniser
+
+    @property
+    def text_reader(self) -> TextReader:
+        """The OCR pipeline over the three OCR models (each its own stage and session)."""
+        return TextReader(self.text_detector, self.line_orienter, self.line_recogniser)
 
     def sessions(self) -> dict[str, OnnxSession]:
         """Every loaded session, by model role (for the version endpoint and warm-up)."""
@@ -32,4 +44,7 @@ class Models:
             typology=TypologyClassifier(session(settings.typology_manifest)),
             weapons=WeaponDetector(session(settings.keypoints_manifest)),
             card=CardDetector(session(settings.card_manifest)),
+            text_detector=TextDetector(session(settings.ocr_detector_manifest)),
+            line_orienter=LineOrienter(session(settings.ocr_orienter_manifest)),
+            line_recogniser=LineRecogniser(session(settings.ocr_recogniser_manifest)),
         )

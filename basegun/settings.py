@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     )
     keypoints_manifest: str = "keypoints.json"
     card_manifest: str = "card.json"
+    ocr_detector_manifest: str = "ocr_det.json"
+    ocr_orienter_manifest: str = "ocr_cls.json"
+    ocr_recogniser_manifest: str = "ocr_rec.json"
 
     intra_op_threads: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     inference_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)

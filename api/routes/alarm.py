@@ -1,0 +1,23 @@
+"""POST /api/v1/alarm-check: a close-up of a weapon's markings in, whether it is a listed alarm gun out."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, File, Request, UploadFile
+
+from api.deps import ServiceDep, read_upload, run_inference
+
+router = APIRouter(prefix="/api/v1", tags=["alarm and replica checks"])
+
+
+@router.post("/alarm-check", summary="Read a weapon's markings: is it a listed alarm-gun model?")
+async def alarm_check(
+    request: Request,
+    service: ServiceDep,
+    image: UploadFile = File(  # noqa: B008
+        ..., description="A sharp close-up of the engraved markings (maker, model, calibre)"
+    ),
+) -> dict[str, Any]:
+    data = await read_upload(image, service)
+    return await run_inference(request, service.alarm_check, data)

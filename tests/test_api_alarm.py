@@ -1,0 +1,126 @@
+"""The alarm and replica checks through the HTTP API, with the real app, models and photos."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from basegun.settings import Settings
+from tests.images import encode, wall
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    settings = Settings(data_dir=tmp_path_factory.mktemp("alarm-api-data"), rate_limit_per_minute=0)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def alarm_check(client: TestClient, data: bytes) -> dict:
+    response = client.post("/api/v1/alarm-check", files={"image": ("markings.jpg", data, "image/jpeg")})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@pytest.fixture(scope="module")
+def blow_f92(client: TestClient, photos: Path) -> dict:
+    return alarm_check(client, (photos / "alarm" / "alarm_gun_blow_f92.jpg").read_bytes())
+
+
+def test_alarm_check_names_listed_model(blow_f92: dict) -> None:
+    assert blow_f92["status"] == "listed_alarm_model"
+    assert blow_f92["listed_model"] == {"maker": "BLOW", "model": "F92"}
+    assert "BLOW F92" in blow_f92["summary"]["fr"]
+    assert blow_f92["id"]
+    evidence = blow_f92["evidence"]
+    assert evidence["quality"]["problems"] == []
+    read = {line["text"]: line for line in evidence["text"]}
+    assert read["BLOW F92"]["confidence"] > 0.9
+    assert read["BLOW F92"]["used"] is True
+    assert evidence["listed_models"][0]["found"] == [
+        {"term": "BLOW", "read": "BLOW", "line": list(read).index("BLOW F92")},
+        {"term": "F92", "read": "F92", "line": list(read).index("BLOW F92")},
+    ]
+    assert [mark["mark"] for mark in evidence["blank_firing_marks"]] == ["P.A.K"]
+    assert blow_f92["notice"]["fr"]
+
+
+def test_alarm_check_finds_no_text(client: TestClient, photos: Path) -> None:
+    body = alarm_check(client, (photos / "alarm" / "no_text.jpg").read_bytes())
+    assert body["status"] == "no_text"
+    assert body["listed_model"] is None
+    assert body["evidence"]["quality"]["problems"] == []
+    assert "close-up" in body["advice"]["en"]
+
+
+@pytest.mark.parametrize("name", ["bad_quality.jpg", "low_quality_text.jpg"])
+def test_alarm_check_calls_poor_photo_unreadable(client: TestClient, photos: Path, name: str) -> None:
+    body = alarm_check(client, (photos / "quality" / name).read_bytes())
+    assert body["status"] == "unreadable"
+    assert body["evidence"]["quality"]["problems"] == ["blurred"]
+    assert body["evidence"]["text"] == []  # decided before any OCR
+    assert "floue" in body["summary"]["fr"]
+    assert "blurred" in body["summary"]["en"]
+    assert "close-up" in body["advice"]["en"]
+
+
+def test_alarm_check_calls_blank_wall_unreadable(client: TestClient) -> None:
+    body = alarm_check(client, encode(wall(), "JPEG"))
+    assert body["status"] == "unreadable"
+    assert body["evidence"]["quality"]["problems"] == ["low_contrast"]
+
+
+def test_alarm_check_refuses_a_file_that_is_not_a_photo(client: TestClient) -> None:
+    response = client.post("/api/v1/alarm-check", files={"image": ("a.txt", b"BLOW F92", "text/plain")})
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_format"
+
+
+def test_replica_check_cites_stored_alarm_check(client: TestClient, blow_f92: dict) -> None:
+    body = {"typology": "pistolet_semi_auto_moderne", "ammunition": "cartridges", "alarm_check_id": blow_f92["id"]}
+    response = client.post("/api/v1/replica-check", json=body)
+    assert response.status_code == 200, response.text
+    verdict = response.json()
+    assert verdict["verdict"] == "listed_alarm_gun"
+    assert verdict["categories"] == ["C"]
+    assert verdict["markings"]["alarm_check_id"] == blow_f92["id"]
+    assert verdict["id"]
+
+
+def test_replica_check_pellets_gives_replica(client: TestClient) -> None:
+    body = {"typology": "semi_auto_style_militaire_autre", "ammunition": "pellets", "markings_text": "6mm BB 0.5J"}
+    verdict = client.post("/api/v1/replica-check", json=body).json()
+    assert verdict["verdict"] == "replica"
+    assert verdict["categories"] == ["not_classified"]
+    assert len(verdict["warnings"]) == 1
+
+
+def test_replica_question_for_typology(client: TestClient) -> None:
+    response = client.get("/api/v1/replica-check/revolver")
+    assert response.status_code == 200
+    assert [answer["key"] for answer in response.json()["answers"]] == ["cartridges", "pellets", "unknown"]
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"typology": "revolver", "ammunition": "cartridges", "alarm_check_id": "unknown"}, 404, "unknown_alarm_check"),
+        (
+            {"typology": "revolver", "ammunition": "cartridges", "alarm_check_id": "x", "markings_text": "BLOW F92"},
+            400,
+            "invalid_request",
+        ),
+        ({"typology": "revolver", "ammunition": "bullets"}, 422, "invalid_request"),
+        ({"typology": "revolver"}, 422, "missing_field"),
+        ({"typology": "epaule_mecanisme_ancien", "ammunition": "pellets"}, 400, "no_replica_check"),
+        ({"typology": "bazooka", "ammunition": "pellets"}, 404, "unknown_typology"),
+    ],
+)
+def test_replica_check_refuses_bad_request(client: TestClient, body: dict, status: int, code: str) -> None:
+    response = client.post("/api/v1/replica-check", json=body)
+    assert response.status_code == status, response.text
+    assert response.json()["code"] == code
