@@ -62,18 +62,25 @@ class LiveServer:
         }
         self.process: subprocess.Popen[bytes] | None = None
 
+    @property
+    def log_path(self) -> Path:
+        """The server's JSON log: a file, so that a long test run never blocks the server on a full pipe."""
+        return self.data_dir / "server.log"
+
     def start(self, timeout: float = 60) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "basegun.cli", "serve", "--port", str(self.port)],
-            env=self.env,
-            cwd=REPO_ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "basegun.cli", "serve", "--port", str(self.port)],
+                env=self.env,
+                cwd=REPO_ROOT,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.process.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"server exited: {self.log_path.read_text(errors='replace')[-2000:]}")
             try:
                 with urllib.request.urlopen(f"{self.url}/readyz", timeout=1) as response:
                     if response.status == 200:
