@@ -6,6 +6,7 @@ and a few builtins are resolved; every other class becomes an inert `Opaque` rec
 
 from __future__ import annotations
 
+import io
 import pickle
 import zipfile
 from collections import OrderedDict
@@ -24,7 +25,15 @@ _ALLOWED = {
     ("torch", "Size"): torch.Size,
     ("torch", "device"): torch.device,
 }
-_STORAGES = {"FloatStorage", "HalfStorage", "LongStorage", "DoubleStorage", "IntStorage", "BoolStorage"}
+# The legacy storage classes a checkpoint names, as the dtype they stand for (their own `.dtype` warns).
+_STORAGE_DTYPES = {
+    "FloatStorage": torch.float32,
+    "HalfStorage": torch.float16,
+    "DoubleStorage": torch.float64,
+    "LongStorage": torch.int64,
+    "IntStorage": torch.int32,
+    "BoolStorage": torch.bool,
+}
 
 
 class Opaque:
@@ -53,17 +62,16 @@ class _RestrictedUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) in _ALLOWED:
             return _ALLOWED[(module, name)]
-        if module == "torch" and name in _STORAGES:
-            return getattr(torch, name)
+        if module == "torch" and name in _STORAGE_DTYPES:
+            return _STORAGE_DTYPES[name]
         if (module, name) == ("__builtin__", "getattr") or (module, name) == ("builtins", "getattr"):
             return _safe_getattr
         return _opaque_class(module, name)
 
     def persistent_load(self, pid: Any) -> Any:
-        # ('storage', storage_type, key, location, numel)
-        _, storage_type, key, _location, _numel = pid
+        # ('storage', dtype (from find_class), key, location, numel)
+        _, dtype, key, _location, _numel = pid
         raw = self._archive.read(f"{self._prefix}/data/{key}")
-        dtype = storage_type(0).dtype if callable(storage_type) else storage_type.dtype
         storage = torch.UntypedStorage.from_buffer(raw, byte_order="little", dtype=torch.uint8)
         return torch.storage.TypedStorage(wrap_storage=storage, dtype=dtype, _internal=True)
 
@@ -122,9 +130,9 @@ def _plain(value: Any) -> Any:
     return repr(value)
 
 
-def read_checkpoint(path: Path) -> Checkpoint:
-    """Load tensors and plain metadata from an Ultralytics `.pt` file, running none of its code."""
-    with zipfile.ZipFile(path) as archive:
+def read_checkpoint(source: Path | bytes) -> Checkpoint:
+    """Read an Ultralytics `.pt` file (a path or its bytes): tensors and plain metadata, running none of its code."""
+    with zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else source) as archive:
         pkl_name = next(n for n in archive.namelist() if n.endswith("/data.pkl"))
         prefix = pkl_name.rsplit("/", 1)[0]
         with archive.open(pkl_name) as handle:
@@ -138,7 +146,7 @@ def read_checkpoint(path: Path) -> Checkpoint:
         names = [names[str(i)] if str(i) in names else names[i] for i in range(len(names))]
     eps = _batchnorm_eps(model)
     if len(eps) != 1:
-        raise ValueError(f"{path}: expected one batch-norm epsilon, found {sorted(eps)}")
+        raise ValueError(f"checkpoint: expected one batch-norm epsilon, found {sorted(eps)}")
     return Checkpoint(
         state_dict=tensors,
         config=attrs.get("yaml") or {},

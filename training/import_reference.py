@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,15 +106,9 @@ def _photos(photos_dir: Path) -> list[Path]:
     return found
 
 
-def _network(checkpoint: Checkpoint) -> YoloNet:
-    net = YoloNet(checkpoint.config, bn_eps=checkpoint.bn_eps, strides=checkpoint.attributes.get("stride"))
-    net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in checkpoint.state_dict.items()})
-    return net.eval()
-
-
 def build_typology(pt: bytes, photos: list[Path]) -> Artifact:
-    checkpoint = _load(pt)
-    net = _network(checkpoint)
+    checkpoint = read_checkpoint(pt)
+    net = YoloNet.from_checkpoint(checkpoint).eval()
     size = TYPOLOGY_PREP["size"]
     onnx_bytes = export_onnx(
         net, torch.zeros(1, 3, size, size), "images", "probs", {"images": {0: "batch"}, "probs": {0: "batch"}}
@@ -153,8 +146,8 @@ def build_typology(pt: bytes, photos: list[Path]) -> Artifact:
 
 
 def build_keypoints(pt: bytes, photos: list[Path]) -> Artifact:
-    checkpoint = _load(pt)
-    net = _network(checkpoint)
+    checkpoint = read_checkpoint(pt)
+    net = YoloNet.from_checkpoint(checkpoint).eval()
     onnx_bytes = export_onnx(
         net,
         torch.zeros(1, 3, 640, 480),
@@ -239,13 +232,6 @@ def build_card(onnx_bytes: bytes) -> Artifact:
         "license": LICENSE,
     }
     return Artifact("card", onnx_bytes, manifest)
-
-
-def _load(pt: bytes) -> Checkpoint:
-    with tempfile.NamedTemporaryFile(suffix=".pt") as handle:
-        handle.write(pt)
-        handle.flush()
-        return read_checkpoint(Path(handle.name))
 
 
 def import_reference(wheel: Path, photos_dir: Path, out_dir: Path) -> list[Path]:

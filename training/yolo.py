@@ -13,6 +13,8 @@ from typing import Any
 import torch
 from torch import nn
 
+from training.checkpoint import Checkpoint
+
 
 def _make_divisible(value: float, divisor: int = 8) -> int:
     return int(math.ceil(value / divisor) * divisor)
@@ -94,10 +96,11 @@ class Classify(nn.Module):
         self.pool = nn.AdaptiveAvgPool2d(1)
         self.drop = nn.Dropout(p=0.0, inplace=True)
         self.linear = nn.Linear(hidden, c2)
+        self.softmax = True  # False when training/ wants logits in eval mode too (calibration, export with temperature)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = self.linear(self.drop(self.pool(self.conv(x)).flatten(1)))
-        return x if self.training else x.softmax(1)
+        return x if self.training or not self.softmax else x.softmax(1)
 
 
 class DFL(nn.Module):
@@ -213,6 +216,13 @@ class YoloNet(nn.Module):
         for module in self.modules():
             if isinstance(module, nn.BatchNorm2d):
                 module.eps = bn_eps
+
+    @classmethod
+    def from_checkpoint(cls, checkpoint: Checkpoint) -> YoloNet:
+        """The network of a reference checkpoint, its weights loaded strictly in fp32."""
+        net = cls(checkpoint.config, bn_eps=checkpoint.bn_eps, strides=checkpoint.attributes.get("stride"))
+        net.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in checkpoint.state_dict.items()})
+        return net
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         outputs: list[torch.Tensor | None] = []
