@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("torch", reason="the training extra (torch) is not installed")
 
-from training.checkpoint import read_checkpoint  # noqa: E402
+from training.checkpoint import read_checkpoint
 
 pytestmark = pytest.mark.training
 
