@@ -202,9 +202,7 @@ class Catalog:
         measure = [self._length_rules[rule].settle] if rule and not (lengths and lengths.decided) else []
         return measure + list(typology.settle)
 
-    def legal_answer(
-        self, key: str, confidence_level: str, lengths: LengthVerdict | None = None
-    ) -> dict[str, Any]:
+    def legal_answer(self, key: str, confidence_level: str, lengths: LengthVerdict | None = None) -> dict[str, Any]:
         """The JSON-ready `legal` object of an identification.
 
         Low confidence asserts nothing; medium and high give the typology's categories, narrowed by measured
@@ -344,13 +342,9 @@ class _Reader:
     def template(self, value: Any, where: str) -> Text:
         """A text whose French and English name the same `{placeholders}`."""
         text = self.as_text(value, where)
-        names = [
-            {name for _, name, _, _ in string.Formatter().parse(text[lang]) if name} for lang in LANGUAGES
-        ]
+        names = [{name for _, name, _, _ in string.Formatter().parse(text[lang]) if name} for lang in LANGUAGES]
         if any(other != names[0] for other in names[1:]):
-            self.fail(
-                where, f"the languages use different placeholders: {dict(zip(LANGUAGES, names, strict=True))}"
-            )
+            self.fail(where, f"the languages use different placeholders: {dict(zip(LANGUAGES, names, strict=True))}")
         return text
 
     # Sections
@@ -369,9 +363,7 @@ class _Reader:
                 for level in CONFIDENCE_LEVELS
             },
             "lengths": {
-                f.name: self.template(
-                    self.get(lengths, f.name, f"{where}.lengths"), f"{where}.lengths.{f.name}"
-                )
+                f.name: self.template(self.get(lengths, f.name, f"{where}.lengths"), f"{where}.lengths.{f.name}")
                 for f in fields(LengthWording)
                 if f.name not in ("and_list", "or_list")
             },
@@ -386,8 +378,7 @@ class _Reader:
             if when not in ("all", "any"):
                 self.fail(f"{at}.when", f"expected 'all' or 'any', not {when!r}")
             limits = tuple(
-                self.limit(limit, f"{at}.limits[{j}]")
-                for j, limit in enumerate(self.get(item, "limits", at, list))
+                self.limit(limit, f"{at}.limits[{j}]") for j, limit in enumerate(self.get(item, "limits", at, list))
             )
             if not limits:
                 self.fail(f"{at}.limits", "must not be empty")
@@ -400,9 +391,7 @@ class _Reader:
             otherwise=self.categories(data, "otherwise", where, known),
             unmeasured=self.categories(data, "unmeasured", where, known),
             settle=self.text(data, "settle", where),
-            wording=LengthWording(
-                **wording["lengths"], and_list=wording["and_list"], or_list=wording["or_list"]
-            ),
+            wording=LengthWording(**wording["lengths"], and_list=wording["and_list"], or_list=wording["or_list"]),
         )
 
     def limit(self, data: Any, where: str) -> Limit:
@@ -452,9 +441,7 @@ class _Reader:
                 f"must include every category rule {rule.key} can give: {sorted(rule.categories)}",
             )
         if rule is not None and set(rule.unmeasured) != set(typology.categories):
-            self.fail(
-                f"{where}.categories", f"must be rule {rule.key}'s unmeasured set {list(rule.unmeasured)}"
-            )
+            self.fail(f"{where}.categories", f"must be rule {rule.key}'s unmeasured set {list(rule.unmeasured)}")
         open_answer = len(typology.categories) > 1
         if open_answer and typology.category_note is None:
             self.fail(f"{where}.category_note", "must say why the answer is open")
@@ -463,9 +450,7 @@ class _Reader:
         if not open_answer and typology.settle:
             self.fail(f"{where}.settle", "must be empty when the answer is a single category")
         if typology.alarm_check and "C" not in typology.categories:
-            self.fail(
-                f"{where}.alarm_check", "a listed alarm gun is category C, which the typology does not list"
-            )
+            self.fail(f"{where}.alarm_check", "a listed alarm gun is category C, which the typology does not list")
 
     def securing(self, data: dict[str, Any], where: str) -> Securing:
         available = self.get(data, "available", where, bool)
@@ -490,9 +475,7 @@ class _Reader:
         keys = [variant.key for variant in (*variants, *no_guide)]
         if len(set(keys)) != len(keys):
             self.fail(where, f"variant keys must be distinct: {keys}")
-        return Securing(
-            available=available, expert_reason=expert_reason, variants=variants, no_guide=no_guide
-        )
+        return Securing(available=available, expert_reason=expert_reason, variants=variants, no_guide=no_guide)
 
     def variant(self, data: Any, where: str) -> SecuringVariant:
         return SecuringVariant(

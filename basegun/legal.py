@@ -33,10 +33,7 @@ def same(value: str) -> Text:
 
 def fill(template: Text, **fields: Text) -> Text:
     """Fill a bilingual `str.format` template, each field given per language."""
-    return {
-        lang: template[lang].format(**{name: value[lang] for name, value in fields.items()})
-        for lang in LANGUAGES
-    }
+    return {lang: template[lang].format(**{name: value[lang] for name, value in fields.items()}) for lang in LANGUAGES}
 
 
 def join(items: list[Text], conjunction: Text) -> Text:
@@ -44,9 +41,7 @@ def join(items: list[Text], conjunction: Text) -> Text:
     if len(items) == 1:
         return dict(items[0])
     return {
-        lang: conjunction[lang].format(
-            head=", ".join(item[lang] for item in items[:-1]), last=items[-1][lang]
-        )
+        lang: conjunction[lang].format(head=", ".join(item[lang] for item in items[:-1]), last=items[-1][lang])
         for lang in LANGUAGES
     }
 
@@ -184,12 +179,8 @@ def apply_length_rule(
     measured = {"overall": (overall_cm, overall_uncertainty_cm), "barrel": (barrel_cm, barrel_uncertainty_cm)}
     for name, (value, uncertainty) in measured.items():
         if not (math.isfinite(value) and math.isfinite(uncertainty)) or value < 0 or uncertainty < 0:
-            raise ValueError(
-                f"{name} length and uncertainty must be finite and non-negative: {value} ± {uncertainty}"
-            )
-    intervals = {
-        name: (value - uncertainty, value + uncertainty) for name, (value, uncertainty) in measured.items()
-    }
+            raise ValueError(f"{name} length and uncertainty must be finite and non-negative: {value} ± {uncertainty}")
+    intervals = {name: (value - uncertainty, value + uncertainty) for name, (value, uncertainty) in measured.items()}
 
     possible: set[str] = set()
     unknown: Evidence = []
@@ -221,9 +212,7 @@ def apply_length_rule(
     return LengthVerdict(categories=categories, decided=not unknown, reason=reason)
 
 
-def _describe(
-    evidence: Evidence, measured: dict[str, tuple[float, float]], wording: LengthWording
-) -> list[Text]:
+def _describe(evidence: Evidence, measured: dict[str, tuple[float, float]], wording: LengthWording) -> list[Text]:
     """One sentence per length: its measured value and where it stands against each threshold involved."""
     sentences = []
     for name in LENGTHS:

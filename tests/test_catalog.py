@@ -370,9 +370,7 @@ def limit_without_side(data: dict[str, Any]) -> None:
         ),
     ],
 )
-def test_load_refuses_a_broken_file(
-    tmp_path: Path, change: Callable[[dict[str, Any]], None], message: str
-) -> None:
+def test_load_refuses_a_broken_file(tmp_path: Path, change: Callable[[dict[str, Any]], None], message: str) -> None:
     path = broken(tmp_path, change)
     with pytest.raises(ValueError, match=message) as caught:
         Catalog.load(path)

@@ -64,9 +64,7 @@ def test_apply_length_rule_straddling_uncertainty_is_undecided(catalog: Catalog,
 
 def test_apply_length_rule_reason_names_the_close_length(catalog: Catalog) -> None:
     verdict = apply_length_rule(rule(catalog, "L"), 90, 54, 0, 4)
-    assert verdict.reason["fr"].startswith(
-        "Le canon mesure 54,0 ± 4,0 cm, trop près du seuil de 55 cm pour trancher."
-    )
+    assert verdict.reason["fr"].startswith("Le canon mesure 54,0 ± 4,0 cm, trop près du seuil de 55 cm pour trancher.")
     assert "longueur totale" not in verdict.reason["fr"]
 
 
