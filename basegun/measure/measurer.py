@@ -11,6 +11,7 @@ import numpy as np
 
 from basegun.card_detector import CardDetection, CardDetector
 from basegun.catalog import Catalog
+from basegun.concurrency import beside
 from basegun.errors import InvalidRequest, MeasurementRefused
 from basegun.imaging import FULL_DETAIL, Detail, Photo
 from basegun.legal import LengthRule, LengthVerdict, apply_length_rule
@@ -101,14 +102,26 @@ class Measurer:
         rule: LengthRule | None = None,
         *,
         annotated: bool = True,
+        card_first: bool = False,
     ) -> Measurement:
-        """Measure and apply the length `rule` when given, or raise `MeasurementRefused` saying why not."""
+        """Measure and apply the length `rule` when given, or raise `MeasurementRefused` saying why not.
+
+        The card is looked for beside the weapon, on another core. `card_first` waits for it before looking for
+        the weapon, for callers that know a weapon is there and mostly see photos without a card: those are then
+        answered by one network run.
+        """
         view = View.of(photo.image, self.view_size)
         if view.is_portrait:
             view = view.turned(1)
-        view, weapon = self._find_weapon(view)
+        looking = beside(self.cards.detect, view.image)
+        if card_first and not looking.result():
+            raise refuse("no_card")
+        weapon_view, weapon = self._find_weapon(view)
+        # The card is read in the weapon's view: again when the weapon was found upside down.
+        cards = looking.result() if weapon_view is view else self.cards.detect(weapon_view.image)
+        view = weapon_view
         card_seen_per_px = self._seen_per_px(view, self.cards.input_size)
-        card = self._pick_card(self.cards.detect(view.image), card_seen_per_px)
+        card = self._pick_card(cards, card_seen_per_px)
 
         lengths = weapon_lengths(weapon.keypoints)
         if lengths.barrel <= 0 or lengths.overall <= lengths.barrel:
@@ -152,7 +165,7 @@ class Measurer:
         Any other refusal still raises: a card too small or tilted is worth telling the user.
         """
         try:
-            return self.measure(photo, typology, rule)
+            return self.measure(photo, typology, rule, card_first=True)
         except MeasurementRefused as refusal:
             if refusal.code == "no_card":
                 return None

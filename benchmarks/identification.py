@@ -1,0 +1,67 @@
+"""Typology per photo, bytes in, answer out: Basegun's `identify` against the reference's `get_typology`.
+
+`identify` also runs the firearm detector, which the reference does not have (it names a typology for any
+photo); the classifier alone, on the same decode, is timed beside it so that both costs are visible, and so is
+the INT8 variant of the classifier when `models/typology-int8.json` exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from benchmarks.ours import Ours
+from benchmarks.photos import Sample, phone, small
+from benchmarks.stats import REFERENCE, compare, summary
+
+Classifier = Callable[[bytes], tuple[str, float]]
+
+
+def agreement(
+    samples: Sequence[Sample], sides: dict[str, Classifier], identify: Callable[[bytes], str | None]
+) -> dict[str, Any]:
+    """Top-1 of each classifier on every shared photo, where one differs from the reference, and what `identify`
+    answers (None: no firearm found)."""
+    rows = []
+    for sample in samples:
+        answers = {side: call(sample.data) for side, call in sides.items()}
+        row: dict[str, Any] = {"photo": sample.name, "expected": sample.expected, "identify": identify(sample.data)}
+        row.update({side: [key, round(p, 4)] for side, (key, p) in answers.items()})
+        if REFERENCE in answers:
+            reference_key, reference_p = answers[REFERENCE]
+            for side, (key, p) in answers.items():
+                if side != REFERENCE:
+                    row[f"{side}_same"] = key == reference_key
+                    row[f"{side}_shift"] = round(abs(p - reference_p), 4) if key == reference_key else None
+        rows.append(row)
+    compared = [side for side in sides if side != REFERENCE] if REFERENCE in sides else []
+    same = {side: sum(bool(r.get(f"{side}_same")) for r in rows) for side in compared}
+    return {"photos": len(rows), "same_top1": same, "rows": rows}
+
+
+def run(ours: Ours, reference: Classifier | None, samples: Sequence[Sample], rounds: int) -> dict[str, Any]:
+    classifiers: dict[str, Classifier] = {"classifier": ours.typology}
+    if ours.int8 is not None:
+        classifiers["classifier-int8"] = ours.typology_int8
+    if reference is not None:
+        classifiers[REFERENCE] = reference
+    sides: dict[str, Callable[[Sample], Any]] = {"identify": lambda s: ours.identify(s.data)}
+    for name, classify in classifiers.items():
+        sides[name] = lambda s, classify=classify: classify(s.data)[0]
+    figures: dict[str, Any] = {"agreement": agreement(samples, classifiers, ours.identify)}
+    for name, chosen in (("small", small(samples)), ("phone", phone(samples))):
+        rows = compare([(s.name, s) for s in chosen], sides, rounds=rounds)
+        figures[name] = {
+            "summary": summary(rows),
+            "rows": [row.to_dict() for row in rows],
+            "identify_stages_ms": stages([ours.identify_timings(s.data) for s in chosen]),
+        }
+    return figures
+
+
+def stages(timings: Sequence[dict[str, float]]) -> dict[str, float]:
+    """Median time of each stage of `identify` over the photos (a stage a photo skips counts as 0)."""
+    names = dict.fromkeys(name for t in timings for name in t)
+    return {name: round(float(np.median([t.get(name, 0.0) for t in timings])), 1) for name in names}

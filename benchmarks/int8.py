@@ -1,0 +1,168 @@
+"""An INT8 variant of the typology classifier: made, checked against the FP32 model, timed beside it.
+
+`python -m benchmarks.int8 [--write]` quantizes `models/typology.onnx` statically (ONNX Runtime, QDQ, weights INT8
+per channel, activations UINT8 with min-max ranges), then compares it with the FP32 model on every shared photo:
+top-1, probability shift, confidence level, and speed (interleaved, same inputs). With `--write`, and only when the
+top-1 is the FP32 one on every photo, it writes `models/typology-int8.onnx` and its manifest `typology-int8.json`
+(select it with `BASEGUN_TYPOLOGY_MANIFEST=typology-int8.json`; the service default stays FP32).
+
+Calibration reads the web-size typology photos: the only photos of whole weapons here. The photos it did not
+read (measurement, alarm and quality photos) are the fairer part of the check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import onnxruntime as ort
+from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
+from onnxruntime.quantization.shape_inference import quant_pre_process
+
+from basegun.imaging import decode
+from basegun.models import Models
+from basegun.onnx_session import sha256_of
+from basegun.preprocess import prepare_crop
+from basegun.settings import get_settings
+from basegun.typology import TypologyClassifier
+from benchmarks import photos
+from benchmarks.stats import compare, summary
+
+NAME = "typology-int8"
+
+
+class Calibration(CalibrationDataReader):
+    """Feeds the calibration inputs once each."""
+
+    def __init__(self, input_name: str, tensors: list[np.ndarray]) -> None:
+        self._feeds = iter([{input_name: t} for t in tensors])
+
+    def get_next(self) -> dict[str, np.ndarray] | None:
+        return next(self._feeds, None)
+
+
+def quantize(source: Path, target: Path, input_name: str, calibration: list[np.ndarray]) -> None:
+    with tempfile.TemporaryDirectory() as scratch, contextlib.chdir(scratch):  # ORT writes temp files in the cwd
+        prepared = Path(scratch) / "prepared.onnx"
+        quant_pre_process(str(source.resolve()), str(prepared))
+        quantize_static(
+            str(prepared),
+            str(target),
+            Calibration(input_name, calibration),
+            quant_format=QuantFormat.QDQ,
+            per_channel=True,
+            activation_type=QuantType.QUInt8,
+            weight_type=QuantType.QInt8,
+            calibrate_method=CalibrationMethod.MinMax,
+        )
+
+
+def session(path: Path, threads: int) -> ort.InferenceSession:
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def parity(classifier: TypologyClassifier, fp32: list[np.ndarray], int8: list[np.ndarray]) -> dict[str, Any]:
+    same = [int(a.argmax() == b.argmax()) for a, b in zip(fp32, int8, strict=True)]
+    levels = [
+        classifier.level(float(a.max())) != classifier.level(float(b.max())) for a, b in zip(fp32, int8, strict=True)
+    ]
+    return {
+        "photos": len(same),
+        "same_top1": sum(same),
+        "max_abs_prob_delta": round(max(float(np.abs(a - b).max()) for a, b in zip(fp32, int8, strict=True)), 4),
+        "max_top1_prob_delta": round(max(abs(float(a.max() - b.max())) for a, b in zip(fp32, int8, strict=True)), 4),
+        "confidence_level_changes": sum(levels),
+    }
+
+
+def manifest(fp32: dict[str, Any], onnx: Path, report: dict[str, Any], calibration: list[str]) -> dict[str, Any]:
+    derived = {key: value for key, value in fp32.items() if key not in ("sha256", "parity")}
+    return {
+        **derived,
+        "name": f"{fp32['name']}-int8",
+        "file": onnx.name,
+        "quantization": {
+            "tool": f"onnxruntime {ort.__version__} quantize_static",
+            "format": "QDQ",
+            "weights": "int8, per channel",
+            "activations": "uint8, min-max calibration",
+            "calibration_photos": calibration,
+            "from_sha256": fp32["sha256"],
+        },
+        "parity": {**report, "against": "the fp32 model, every shared photo"},
+        "sha256": sha256_of(onnx),
+    }
+
+
+def run(rounds: int, write: bool) -> dict[str, Any]:
+    """Quantize, compare with FP32 on every shared photo, time both; write the model only if asked and top-1 holds."""
+    settings = get_settings()
+    classifier = Models.load(settings).typology
+    fp32 = classifier.session.manifest
+    samples = photos.load()
+    prep = fp32.preprocessing
+    tensors = {s.name: prepare_crop(decode(s.data, detail=classifier.detail).image, prep) for s in samples}
+    calibration = [s.name for s in photos.small(samples)]
+    target = settings.models_dir / f"{NAME}.onnx"
+    with tempfile.TemporaryDirectory() as scratch:
+        quantized = Path(scratch) / target.name
+        quantize(fp32.onnx_path, quantized, fp32.input_name, [tensors[n] for n in calibration])
+        sessions = {
+            "fp32": session(fp32.onnx_path, settings.intra_op_threads),
+            "int8": session(quantized, settings.intra_op_threads),
+        }
+        sides = {k: (lambda t, s=s: s.run(None, {fp32.input_name: t})[0][0]) for k, s in sessions.items()}
+        outputs = {k: [call(t) for t in tensors.values()] for k, call in sides.items()}
+        found = parity(classifier, outputs["fp32"], outputs["int8"])
+        speed = summary(compare(list(tensors.items()), sides, rounds=rounds))
+        kept = found["same_top1"] == found["photos"]
+        if write and kept:
+            target.write_bytes(quantized.read_bytes())
+            written = manifest(fp32.raw, target, found, calibration)
+            target.with_suffix(".json").write_text(json.dumps(written, indent=2, ensure_ascii=False) + "\n")
+    return {"parity": found, "speed": speed, "written": str(target) if write and kept else None}
+
+
+def markdown(figures: dict[str, Any]) -> str:
+    found, speed = figures["parity"], figures["speed"]
+    fp32, int8 = speed["fp32"], speed["int8"]
+    return "\n".join(
+        [
+            "| typology network | FP32 | INT8 |",
+            "|---|---|---|",
+            f"| run on one photo, median / p95 ms | {fp32['median_ms']} / {fp32['p95_ms']} | "
+            f"{int8['median_ms']} / {int8['p95_ms']} |",
+            f"| speed-up | | {fp32['median_ms'] / int8['median_ms']:.2f}× |",
+            f"| same top-1 as FP32 | | {found['same_top1']}/{found['photos']} |",
+            f"| largest probability shift (top-1) | | {found['max_abs_prob_delta']} ({found['max_top1_prob_delta']}) |",
+            f"| confidence level changed | | {found['confidence_level_changes']} photo(s) |",
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.int8", description=__doc__)
+    parser.add_argument("--write", action="store_true", help="write the model and manifest when top-1 is kept")
+    parser.add_argument("--rounds", type=int, default=10)
+    args = parser.parse_args(argv)
+    if not photos.load():
+        print(f"the shared photos are absent ({photos.PHOTOS})", file=sys.stderr)
+        return 2
+    figures = run(args.rounds, args.write)
+    print(markdown(figures))
+    if args.write:
+        print(f"\nwritten: {figures['written']}" if figures["written"] else "\nnot written: top-1 differs from FP32")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
