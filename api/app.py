@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from api import logs, problems
 from api.middleware import BodyLimit, RateLimit, RequestContext
-from api.routes import alarm, health, identify, measure, replica, typologies
+from api.routes import alarm, batches, health, identify, measure, replica, typologies
 from basegun import __version__
 from basegun.errors import ModelUnavailable
 from basegun.service import Basegun
@@ -59,11 +59,16 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
     )
     app.state.service = None
     problems.install(app)
-    for module in (health, identify, measure, typologies, alarm, replica):
+    for module in (health, identify, measure, typologies, alarm, replica, batches):
         app.include_router(module.router)
 
     upload_limit = settings.max_upload_bytes + UPLOAD_OVERHEAD
-    app.add_middleware(BodyLimit, limit_for=lambda path: upload_limit if path.startswith("/api/") else None)
+    app.add_middleware(
+        BodyLimit,
+        limit_for=lambda path: (
+            batches.BODY_LIMIT if path == batches.PATH else upload_limit if path.startswith("/api/") else None
+        ),
+    )
     app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute, trust_forwarded=settings.trust_forwarded)
     if settings.cors_origins:
         app.add_middleware(

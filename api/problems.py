@@ -13,14 +13,31 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from basegun.errors import BasegunError, ImageRejected, InvalidRequest, ModelUnavailable, NotFound
+from basegun.errors import (
+    BasegunError,
+    BatchNotReady,
+    BatchRejected,
+    ImageRejected,
+    InvalidRequest,
+    ModelUnavailable,
+    NotFound,
+)
 
 log = logging.getLogger(__name__)
 
 PROBLEM_TYPE = "https://basegun.invalid/problems/"
-STATUS_BY_CODE = {"empty_file": 400, "file_too_large": 413, "unsupported_format": 415}
+STATUS_BY_CODE = {
+    "empty_file": 400,
+    "file_too_large": 413,
+    "unsupported_format": 415,
+    "batch_too_large": 413,
+    "too_many_photos": 413,
+    "too_many_entries": 413,
+}
 STATUS_BY_TYPE: list[tuple[type[BasegunError], int]] = [
     (ImageRejected, 422),
+    (BatchRejected, 422),
+    (BatchNotReady, 409),
     (InvalidRequest, 400),
     (NotFound, 404),
     (ModelUnavailable, 503),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,38 @@ def identify(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def triage(args: argparse.Namespace) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from basegun.batch import Progress, triage_folder
+    from basegun.service import Basegun
+
+    if not args.folder.is_dir():
+        print(f"basegun: not a folder: {args.folder}", file=sys.stderr)
+        return 2
+    # One thread per core, each network run on one core: the fastest way measured (benchmarks/triage.py).
+    settings = get_settings().model_copy(update={"intra_op_threads": 1})
+    service = Basegun(settings, store=False)
+    out = args.out or Path.cwd() / f"basegun-report-{args.folder.resolve().name}"
+    shown, ended = 0.0, False
+
+    def show(progress: Progress) -> None:
+        nonlocal shown, ended
+        finished = progress.photos_done == progress.photos_total
+        if sys.stderr.isatty() and not ended and (finished or progress.elapsed - shown >= 0.2):
+            shown, ended = progress.elapsed, finished
+            print(f"\r{progress.line()}", end="\n" if finished else "", file=sys.stderr, flush=True)
+
+    with ThreadPoolExecutor(args.workers, thread_name_prefix="triage") as pool:
+        report = triage_folder(service, args.folder, out, pool, show, args.lang)
+    for row in report["summary"]:
+        print(f"{row['label'][args.lang]}\t{row['count']}")
+    for item in report["not_analysed"]:
+        print(f"{item['name']}\tnot analysed: {item['code']}: {item['detail']}")
+    print(f"{len(report['weapons'])} weapons; reports in {out}")
+    return 0
+
+
 def serve(args: argparse.Namespace) -> int:
     """Load every model first, so that a missing or corrupt one stops here with one line, then serve."""
     import uvicorn
@@ -68,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     ident.add_argument("photos", nargs="+", type=Path, metavar="PHOTO")
     ident.add_argument("--json", action="store_true", help="one JSON object per line")
     ident.set_defaults(run=identify)
+    tri = commands.add_parser("triage", help="triage a seizure: one sub-folder (or lone photo) per weapon, 3 reports")
+    tri.add_argument("folder", type=Path, metavar="FOLDER")
+    tri.add_argument("--out", type=Path, metavar="REPORT_DIR", help="where to write report.csv, .json and .html")
+    tri.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="weapons analysed at once (the cores)")
+    tri.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the CSV and HTML reports")
+    tri.set_defaults(run=triage)
     srv = commands.add_parser("serve", help="serve the API and the web app")
     srv.add_argument("--host", default="127.0.0.1")
     srv.add_argument("--port", type=int, default=8000)

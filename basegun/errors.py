@@ -63,3 +63,18 @@ class MeasurementRefused(BasegunError):
     def __init__(self, code: str, messages: dict[str, str]) -> None:
         super().__init__(messages["en"], code=code)
         self.messages = messages
+
+
+class BatchRejected(BasegunError):
+    """A batch upload cannot be taken as a whole: not a zip, a zip bomb, too many photos, nothing to read.
+
+    Single bad entries are not errors: they are skipped and listed in the report with their reason.
+    """
+
+    code = "batch_rejected"
+
+
+class BatchNotReady(BasegunError):
+    """A batch's report was asked for before the batch finished (or after it was interrupted)."""
+
+    code = "batch_not_ready"

@@ -1,0 +1,90 @@
+"""Batch triage for police stations: POST many photos or a zip, follow the progress, download the reports."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import PurePosixPath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from basegun.batch.archive import BatchLimits, Upload
+from basegun.batch.manager import BatchManager, batch_limits
+from basegun.batch.report_html import CSS, for_serving
+from basegun.errors import InvalidRequest, ModelUnavailable
+
+PATH = "/api/v1/batches"
+# The whole batch in one request: the photos plus multipart overhead (a part's headers per photo).
+BODY_LIMIT = BatchLimits().max_total_bytes + BatchLimits().max_entries * 1024
+MEDIA_TYPES = {"report.json": "application/json", "report.csv": "text/csv; charset=utf-8"}
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Start the batch manager once the service is loaded (it marks batches cut short by a restart)."""
+    service = app.state.service
+    workers = max(1, service.settings.inference_workers // 2)
+    app.state.batches = await run_in_threadpool(BatchManager, service, batch_limits(service), workers)
+    yield
+    await run_in_threadpool(app.state.batches.close)
+    app.state.batches = None
+
+
+router = APIRouter(prefix=PATH, tags=["batch triage"], lifespan=lifespan)
+
+
+def get_batches(request: Request) -> BatchManager:
+    manager = getattr(request.app.state, "batches", None)
+    if manager is None:
+        raise ModelUnavailable("The service is starting; try again in a moment.")
+    return manager
+
+
+BatchesDep = Annotated[BatchManager, Depends(get_batches)]
+
+
+@router.post("", status_code=202, summary="Send a seizure: many photos, or a zip with one folder per weapon")
+async def create_batch(
+    batches: BatchesDep,
+    images: list[UploadFile] | None = File(  # noqa: B008
+        None, description="Photos; a name like 'arme 1/gauche.jpg' groups photos by weapon, else one weapon each"
+    ),
+    archive: UploadFile | None = File(  # noqa: B008
+        None, description="A zip: one folder per weapon; a photo at the top is a weapon of its own"
+    ),
+    name: str | None = Form(None, max_length=200, description="The seizure's name, shown on the report"),
+) -> JSONResponse:
+    if bool(images) == bool(archive):
+        raise InvalidRequest("Send either photos ('images') or one zip ('archive'), not both.", code="batch_source")
+    if archive is not None:
+        title = name or PurePosixPath(archive.filename or "lot").stem
+        status = await run_in_threadpool(batches.submit_archive, archive.file, title)
+    else:
+        uploads = [Upload(image.filename or f"photo-{i + 1}", image.file) for i, image in enumerate(images or [])]
+        status = await run_in_threadpool(batches.submit_files, uploads, name or "lot")
+    return JSONResponse(status, status_code=202, headers={"location": f"{PATH}/{status['id']}"})
+
+
+@router.get("/{batch_id}", summary="A batch's progress, and each weapon's answer as soon as it is done")
+async def batch_status(batch_id: str, batches: BatchesDep) -> dict[str, Any]:
+    return await run_in_threadpool(batches.status, batch_id)
+
+
+@router.get("/{batch_id}/report.css", include_in_schema=False)
+async def report_style(batch_id: str) -> Response:
+    """The HTML report's style: served pages may not use inline styles (Content-Security-Policy)."""
+    return Response(CSS, media_type="text/css")
+
+
+@router.get("/{batch_id}/{report}", summary="A finished batch's report: report.csv, report.html or report.json")
+async def batch_report(batch_id: str, report: str, batches: BatchesDep) -> Response:
+    path = await run_in_threadpool(batches.report_file, batch_id, report)
+    headers = {"cache-control": "no-store"}
+    if report == "report.html":
+        html = await run_in_threadpool(path.read_text, "utf-8")
+        return HTMLResponse(for_serving(html), headers=headers)
+    headers["content-disposition"] = f'attachment; filename="basegun-{batch_id[:8]}-{report}"'
+    return FileResponse(path, media_type=MEDIA_TYPES[report], headers=headers)
