@@ -160,9 +160,13 @@ def test_offline_securing_guide_still_opens(app: App, photos: Path, texts: dict,
     revolver = get_json(f"{live_server.url}/api/v1/typologies/revolver")
     app.start_as(fr["role"]["citizen"])
     app.heading(fr["home"]["title"])
-    # The service worker has cached the app shell and the catalog on this first visit.
+    # The service worker has cached the app shell and the catalog on this first visit, and is active: a worker still
+    # activating when the network goes would leave the reload below to the (offline) network.
     page.wait_for_function(
-        "async () => navigator.serviceWorker.controller !== null && Boolean(await caches.match('/api/v1/typologies'))"
+        "async () => navigator.serviceWorker.controller !== null"
+        " && (await navigator.serviceWorker.ready).active.state === 'activated'"
+        " && Boolean(await caches.match('/api/v1/typologies'))"
+        " && Boolean(await caches.match('/'))"
     )
     app.context.set_offline(True)
     page.reload()
