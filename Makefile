@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev system-deps lint format bench clean
+.PHONY: run test install install-dev system-deps reference-wheel lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,12 @@ lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: system-deps install-dev lint
+# The public reference checkpoints (basegun-ml 2.0.7, AGPL-3.0), for the import and parity tests and the benchmarks.
+reference-wheel: $(BIN)/python
+	@test -f var/reference/basegun_ml-2.0.7-py3-none-any.whl || \
+		$(BIN)/pip download --quiet --no-deps basegun-ml==2.0.7 -d var/reference
+
+test: system-deps install-dev reference-wheel lint
 	$(BIN)/pytest
 
 format: install-dev

@@ -25,7 +25,7 @@ from benchmarks.reference_package import use
 
 REQUIREMENT = "basegun-ml==2.0.7"
 WHEEL = "basegun_ml-2.0.7-py3-none-any.whl"
-CACHE = REPO_ROOT / "var" / "benchmarks" / "reference"
+CACHE = REPO_ROOT / "var" / "reference"  # where `make reference-wheel` puts the wheel
 WHEEL_ENV = "BASEGUN_REFERENCE_WHEEL"
 OCR_PYTHON_ENV = "BASEGUN_REFERENCE_OCR_PYTHON"
 OCR_VENV = CACHE / "paddle-venv"

@@ -19,6 +19,8 @@ from basegun.models import Models
 from basegun.settings import REPO_ROOT, Settings
 
 PHOTOS = REPO_ROOT.parent / "shared" / "photos"
+# The public basegun-ml wheel holds the reference checkpoints; `make test` downloads it here (`make reference-wheel`).
+REFERENCE_WHEEL = REPO_ROOT / "var" / "reference" / "basegun_ml-2.0.7-py3-none-any.whl"
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +29,14 @@ def photos() -> Path:
     if not (PHOTOS / "labels.csv").is_file():
         pytest.skip(f"the shared photos are absent ({PHOTOS}): these tests need real firearm photos")
     return PHOTOS
+
+
+@pytest.fixture(scope="session")
+def reference_wheel() -> Path:
+    """The reference checkpoints' wheel, for the import and parity tests."""
+    if not REFERENCE_WHEEL.is_file():
+        pytest.skip(f"the basegun-ml wheel is not at {REFERENCE_WHEEL}: run `make reference-wheel`")
+    return REFERENCE_WHEEL
 
 
 @pytest.fixture(scope="session")

@@ -187,13 +187,7 @@ def test_decode_detail_is_the_models_input_size(run: Run) -> None:
     assert TorchPredictor(run).detail == Detail(min_short_side=64)
 
 
-WHEEL = Path("/work/cache/basegun_ml-2.0.7-py3-none-any.whl")
-
-
-@pytest.mark.skipif(
-    not WHEEL.is_file(), reason=f"the basegun-ml wheel is not at {WHEEL} (pip download basegun-ml==2.0.7)"
-)
-def test_init_reference_starts_from_the_served_network(photos: Path) -> None:
+def test_init_reference_starts_from_the_served_network(photos: Path, reference_wheel: Path) -> None:
     from basegun.preprocess import prepare_crop
     from training.config import ModelConfig
     from training.networks import Probabilities, init_from_reference
@@ -203,10 +197,10 @@ def test_init_reference_starts_from_the_served_network(photos: Path) -> None:
     image = decode((photos / "typology" / "revolver.jpg").read_bytes(), detail=served.detail).image
     tensor = prepare_crop(image, served.session.manifest.preprocessing)
     expected = served.session.run(tensor)[0]
-    model, net = init_from_reference(ModelConfig(init_reference=str(WHEEL)), classes)
+    model, net = init_from_reference(ModelConfig(init_reference=str(reference_wheel)), classes)
     with torch.no_grad():
         assert np.abs(Probabilities(net.eval()).forward(torch.from_numpy(tensor)).numpy() - expected).max() <= 1e-4
-        _, extended = init_from_reference(ModelConfig(init_reference=str(WHEEL)), ("aucune_arme", *classes))
+        _, extended = init_from_reference(ModelConfig(init_reference=str(reference_wheel)), ("aucune_arme", *classes))
         logits = extended.eval()(torch.from_numpy(tensor))[0]
     assert np.abs(logits[1:].softmax(0).numpy() - expected[0]).max() <= 1e-4  # known classes keep their weights
     assert model.arch == "yolov8s-cls"
