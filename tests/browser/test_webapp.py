@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 if TYPE_CHECKING:
@@ -154,6 +155,22 @@ def test_secure_cannot_do_step_stops_and_advises_expert(app: App, texts: dict, l
     app.heading("Étape 4 sur " + str(len(pistol["securing"]["common_steps"]) + len(variant["steps"])))
 
 
+def reload_offline(page: Any) -> None:
+    """Reload with the network cut: the service worker must answer.
+
+    Seen twice in about fifteen runs of the whole suite (never alone): headless Chromium's first navigation after the
+    context goes offline sometimes skips a worker that has just started and fails with ERR_INTERNET_DISCONNECTED. One
+    more attempt is allowed; a worker that cannot serve the page fails both.
+    """
+    try:
+        page.reload()
+    except PlaywrightError as error:
+        if "ERR_INTERNET_DISCONNECTED" not in str(error):
+            raise
+        page.wait_for_timeout(1000)
+        page.reload()
+
+
 def test_offline_securing_guide_still_opens(app: App, photos: Path, texts: dict, live_server: Any) -> None:
     fr = texts["fr"]
     page = app.page
@@ -169,7 +186,7 @@ def test_offline_securing_guide_still_opens(app: App, photos: Path, texts: dict,
         " && Boolean(await caches.match('/'))"
     )
     app.context.set_offline(True)
-    page.reload()
+    reload_offline(page)
     page.wait_for_selector("body[data-ready]")
     expect(page.locator("#network")).to_contain_text(fr["network"]["offline"])
     page.get_by_role("link", name=starts(fr["home"]["secure"])).click()
