@@ -35,11 +35,10 @@ async def run_inference(request: Request, call: Callable[..., T], *args: object)
 
 async def read_upload(upload: UploadFile, service: Basegun) -> bytes:
     """The uploaded bytes, refused as soon as they pass the limit (the body limit middleware cuts it earlier)."""
-    limit = service.limits.max_bytes
     chunks, size = [], 0
     while chunk := await upload.read(CHUNK):
         size += len(chunk)
-        check_size(size if size <= limit else limit + 1, service.limits)
+        check_size(size, service.limits)  # stops reading as soon as the limit is passed
         chunks.append(chunk)
     check_size(size, service.limits)
     return b"".join(chunks)
