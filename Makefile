@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev system-deps reference-wheel lint format bench clean
+.PHONY: run test ci install install-dev system-deps reference-wheel lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ reference-wheel: $(BIN)/python
 
 test: system-deps install-dev reference-wheel lint
 	$(BIN)/pytest
+
+# What CI does: a fresh clone of the committed tree in a temporary folder, ../shared copied beside it, then `make test`.
+ci:
+	bash .ci/fresh-clone
 
 format: install-dev
 	$(BIN)/ruff check --fix .

@@ -19,8 +19,8 @@ from training.samples import read_class_list, read_samples
 def _import_reference(args: argparse.Namespace) -> int:
     from training.import_reference import import_reference
 
-    for path in import_reference(args.wheel, args.photos, args.out):
-        print(f"wrote {path}")
+    for imported in import_reference(args.wheel, args.photos, args.out):
+        print(imported.describe())
     return 0
 
 

@@ -21,7 +21,9 @@ import torch
 from basegun.imaging import decode
 from basegun.manifest import Preprocessing
 from basegun.preprocess import prepare_crop, prepare_letterbox
+from basegun.settings import DEFAULT_MODELS_DIR
 from training.checkpoint import Checkpoint, read_checkpoint
+from training.model_diff import ModelDiff, compare_onnx
 from training.onnx_export import export_onnx, onnx_session, torch_outputs
 from training.yolo import YoloNet
 
@@ -234,8 +236,29 @@ def build_card(onnx_bytes: bytes) -> Artifact:
     return Artifact("card", onnx_bytes, manifest)
 
 
-def import_reference(wheel: Path, photos_dir: Path, out_dir: Path) -> list[Path]:
-    """Build and check all three models, then write them; a failed check writes nothing."""
+@dataclass(frozen=True)
+class Imported:
+    """One model written by the import, and how it compares with the committed one (None where there is none)."""
+
+    onnx_path: Path
+    manifest_path: Path
+    sha256: str
+    diff: ModelDiff | None
+
+    def describe(self) -> str:
+        against = self.diff.describe() if self.diff is not None else "no committed model to compare with"
+        return f"wrote {self.onnx_path} and {self.manifest_path.name} (sha256 {self.sha256[:12]}…): {against}"
+
+
+def import_reference(
+    wheel: Path, photos_dir: Path, out_dir: Path, committed_dir: Path = DEFAULT_MODELS_DIR
+) -> list[Imported]:
+    """Build and check all three models, then write them; a failed check writes nothing.
+
+    Each written manifest carries the sha256 of the file this run produced. Each model is also compared with the one
+    in `committed_dir` (read before anything is written, so `out_dir` may be the same folder): a re-export on another
+    processor usually differs only by rounding, and the result says so.
+    """
     with zipfile.ZipFile(wheel) as archive:
         read = {
             name: archive.read(f"basegun_ml/{name}")
@@ -247,13 +270,18 @@ def import_reference(wheel: Path, photos_dir: Path, out_dir: Path) -> list[Path]
         build_keypoints(read["keypoints.pt"], photos),
         build_card(read["card_detection.onnx"]),
     ]
+    diffs = {}
+    for artifact in artifacts:
+        committed = committed_dir / f"{artifact.stem}.onnx"
+        diffs[artifact.stem] = compare_onnx(artifact.onnx, committed.read_bytes()) if committed.is_file() else None
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for artifact in artifacts:
         onnx_path = out_dir / f"{artifact.stem}.onnx"
         onnx_path.write_bytes(artifact.onnx)
-        manifest = {"schema_version": 1, **artifact.manifest, "sha256": _sha256(artifact.onnx)}
+        sha256 = _sha256(artifact.onnx)
+        manifest = {"schema_version": 1, **artifact.manifest, "sha256": sha256}
         manifest_path = out_dir / f"{artifact.stem}.json"
         manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        written += [onnx_path, manifest_path]
+        written.append(Imported(onnx_path, manifest_path, sha256, diffs[artifact.stem]))
     return written
