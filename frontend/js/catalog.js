@@ -3,10 +3,25 @@
 
 import { getJSON } from "./api.js";
 
+const CATALOG = "api/v1/typologies";
 let catalog = null;
 
+/** The copy the service worker keeps, read directly: a page that no worker controls (a hard reload, a worker that
+ * the browser skipped) can still open the guides offline. */
+async function cachedCatalog() {
+  const cached = "caches" in window ? await caches.match(CATALOG) : undefined;
+  return cached ? cached.json() : null;
+}
+
 export async function loadCatalog() {
-  if (!catalog) catalog = await getJSON("api/v1/typologies");
+  if (!catalog) {
+    try {
+      catalog = await getJSON(CATALOG);
+    } catch (error) {
+      catalog = await cachedCatalog();
+      if (!catalog) throw error;
+    }
+  }
   return catalog;
 }
 
