@@ -17,8 +17,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Literal
 
-Text = dict[str, str]  # {"fr": ..., "en": ...}
-LANGUAGES = ("fr", "en")
+from basegun.bilingual import LANGUAGES, Text, capitalised, fill, join, number, same
+
 LENGTHS = ("overall", "barrel")
 
 Length = Literal["overall", "barrel"]
@@ -26,42 +26,12 @@ Side = Literal["above", "below"]
 Truth = bool | None  # None: the interval straddles the threshold
 
 
-def same(value: str) -> Text:
-    """A text that reads the same in every language (a category letter, a number)."""
-    return dict.fromkeys(LANGUAGES, value)
-
-
-def fill(template: Text, **fields: Text) -> Text:
-    """Fill a bilingual `str.format` template, each field given per language."""
-    return {lang: template[lang].format(**{name: value[lang] for name, value in fields.items()}) for lang in LANGUAGES}
-
-
-def join(items: list[Text], conjunction: Text) -> Text:
-    """'B', 'B ou C', 'A, B ou D': commas, then the conjunction template (`{head}`, `{last}`)."""
-    if len(items) == 1:
-        return dict(items[0])
-    return {
-        lang: conjunction[lang].format(head=", ".join(item[lang] for item in items[:-1]), last=items[-1][lang])
-        for lang in LANGUAGES
-    }
-
-
-def _number(value: float, decimals: int | None = None) -> Text:
-    """A number as each language writes it: 54.0 in English, 54,0 in French."""
-    english = f"{value:.{decimals}f}" if decimals is not None else f"{value:g}"
-    return {"fr": english.replace(".", ","), "en": english}
-
-
 def _centimetres(value: float, uncertainty: float) -> Text:
     """'54,0 ± 4,0 cm', or '75,0 cm' when exact; one decimal, as the measurement is not finer."""
-    number = _number(value, 1)
+    figure = number(value, 1)
     if uncertainty > 0:
-        number = {lang: f"{number[lang]} ± {_number(uncertainty, 1)[lang]}" for lang in LANGUAGES}
-    return {lang: f"{number[lang]} cm" for lang in LANGUAGES}
-
-
-def _capitalised(text: Text) -> Text:
-    return {lang: sentence[:1].upper() + sentence[1:] for lang, sentence in text.items()}
+        figure = {lang: f"{figure[lang]} ± {number(uncertainty, 1)[lang]}" for lang in LANGUAGES}
+    return {lang: f"{figure[lang]} cm" for lang in LANGUAGES}
 
 
 @dataclass(frozen=True)
@@ -89,7 +59,7 @@ class LengthWording:
             template = self.above if truth else self.not_above
         else:
             template = self.below if truth else self.not_below
-        return fill(template, threshold={lang: f"{n} cm" for lang, n in _number(limit.cm).items()})
+        return fill(template, threshold={lang: f"{n} cm" for lang, n in number(limit.cm).items()})
 
 
 @dataclass(frozen=True)
@@ -228,5 +198,5 @@ def _describe(evidence: Evidence, measured: dict[str, tuple[float, float]], word
                 value=_centimetres(*measured[name]),
                 clauses=join(clauses, wording.and_list),
             )
-            sentences.append(_capitalised(sentence))
+            sentences.append(capitalised(sentence))
     return sentences

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
 from basegun.alarm.check import airsoft_names, status_of
-from basegun.alarm.markings import DATA_DIR, MarkingRules
+from basegun.alarm.markings import MarkingRules
+from basegun.bilingual import DATA_DIR, LANGUAGES, Text, fill, same
 from basegun.catalog import Catalog, Typology
 from basegun.errors import InvalidRequest
-from basegun.legal import LANGUAGES, Text, fill, same
 
 Ammunition = Literal["cartridges", "pellets", "unknown"]
 Verdict = Literal["real_firearm", "replica", "listed_alarm_gun", "undetermined"]

@@ -1,6 +1,7 @@
 """The Basegun service: every model, the catalog and the result store, loaded once, behind plain methods.
 
-The HTTP API, the CLI and the batch runner all call this one object; none of them touches a model directly.
+The HTTP API, the CLI and the batch application all call this one object (the batch runner its `assessor`); none
+of them touches a model directly.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ import logging
 from typing import Any
 
 from basegun.alarm import AlarmChecker, AlarmTexts, MarkingRules
-from basegun.catalog import Catalog
+from basegun.answer import AnswerMaker
+from basegun.assess import WeaponAssessor
+from basegun.catalog_file import load_catalog
 from basegun.errors import InvalidRequest, ModelUnavailable, NotFound
 from basegun.identify import Identifier
 from basegun.imaging import Limits, decode
@@ -29,15 +32,17 @@ class Basegun:
         self.settings = settings
         self.limits = Limits(settings.max_upload_bytes, settings.max_image_pixels, settings.min_image_side)
         self.models = Models.load(settings)
-        self.catalog = Catalog.load()
+        self.catalog = load_catalog()
         try:
             self.catalog.require_classes(self.models.typology.classes)
         except ValueError as exc:  # a retrained model whose classes the catalog does not describe
             raise ModelUnavailable(str(exc)) from exc
         self.measurer = Measurer(self.models.weapons, self.models.card)
-        self.identifier = Identifier(self.models, self.catalog, self.limits, self.measurer)
+        self.answers = AnswerMaker.load(self.catalog)
+        self.identifier = Identifier(self.models, self.answers, self.limits, self.measurer)
         rules = MarkingRules.load()
         self.alarm = AlarmChecker(self.models.text_reader, rules, AlarmTexts.load(), self.limits, self.catalog.notice)
+        self.assessor = WeaponAssessor(self.identifier, self.measurer, self.alarm)
         self.replica = ReplicaChecker(self.catalog, rules, ReplicaTexts.load())
         self.store = ResultStore(settings.data_dir / "basegun.sqlite3", settings.retention_days) if store else None
         if self.store is not None:

@@ -16,7 +16,7 @@ from PIL import Image
 
 from basegun.alarm import AlarmChecker, AlarmTexts, MarkingRules
 from basegun.alarm.quality import assess
-from basegun.catalog import Catalog
+from basegun.catalog_file import load_catalog
 from basegun.imaging import Limits, decode
 from basegun.models import Models
 from basegun.settings import REPO_ROOT, Settings
@@ -65,7 +65,7 @@ def degraded(checker: AlarmChecker, image: Image.Image) -> None:
 
 def main() -> None:
     models = Models.load(Settings())
-    checker = AlarmChecker(models.text_reader, MarkingRules.load(), AlarmTexts.load(), Limits(), Catalog.load().notice)
+    checker = AlarmChecker(models.text_reader, MarkingRules.load(), AlarmTexts.load(), Limits(), load_catalog().notice)
     degraded(checker, decode(CLOSE_UP.read_bytes()).image)
 
 

@@ -56,7 +56,7 @@ class Server:
         data_dir = tempfile.TemporaryDirectory(prefix="basegun-bench-")
         port = free_port()
         env = {**os.environ, "BASEGUN_DATA_DIR": data_dir.name, "BASEGUN_RATE_LIMIT_PER_MINUTE": "0"}
-        command = [sys.executable, "-m", "basegun.cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
+        command = [sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
         log = Path(data_dir.name, "server.log").open("wb")  # noqa: SIM115 (closed by `stop`)
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -30,12 +30,12 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from basegun.batch.assess import WeaponAssessor
-from basegun.batch.intake import Intake, Weapon, from_folder
+from basegun.batch.intake import Intake, from_folder
 from basegun.batch.manager import BatchManager, batch_limits
 from basegun.batch.runner import run as run_batch
 from basegun.service import Basegun
 from basegun.settings import REPO_ROOT, Settings
+from basegun.weapon import Weapon
 
 PHOTOS = REPO_ROOT.parent / "shared" / "photos"
 SOURCES = ("alarm/no_text.jpg", "quality/bad_quality.jpg", "quality/low_quality_text.jpg", "measure/*.jpg")
@@ -59,7 +59,7 @@ def build_batch(folder: Path, size: int = BATCH_SIZE) -> list[Path]:
 
 def _time_batch(service: Basegun, intake: Intake, executor: Executor) -> float:
     started = time.perf_counter()
-    run_batch(WeaponAssessor(service), intake, executor)
+    run_batch(service.assessor, intake, executor)
     return time.perf_counter() - started
 
 
@@ -73,7 +73,7 @@ def _load_worker(intra_op_threads: int) -> None:
 
 def _assess_in_worker(weapon: Weapon) -> int:
     assert _worker_service is not None
-    return len(WeaponAssessor(_worker_service).assess(weapon).answer["photos"])
+    return len(_worker_service.assessor.assess(weapon).answer["photos"])
 
 
 def _time_processes(intake: Intake, workers: int) -> tuple[float, float]:
@@ -177,7 +177,7 @@ def run(size: int = BATCH_SIZE, rounds: int = 2) -> dict[str, Any]:
         def batch(label: str, intra: int, make: Callable[[], Executor]) -> None:
             service = Basegun(Settings(intra_op_threads=intra), store=False)
             with make() as executor:
-                run_batch(WeaponAssessor(service), Intake(intake.weapons[:2]), executor)  # warm-up
+                run_batch(service.assessor, Intake(intake.weapons[:2]), executor)  # warm-up
                 keep(label, size / _time_batch(service, intake, executor))
             service.close()
 

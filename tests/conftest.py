@@ -81,7 +81,7 @@ class LiveServer:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "basegun.cli", "serve", "--port", str(self.port)],
+                [sys.executable, "-m", "cli", "serve", "--port", str(self.port)],
                 env=self.env,
                 cwd=REPO_ROOT,
                 stdout=subprocess.DEVNULL,

@@ -6,8 +6,9 @@ import json
 
 import pytest
 
-from basegun.alarm.markings import DATA_DIR, MarkingRules
+from basegun.alarm.markings import MarkingRules
 from basegun.alarm.terms import Code, Line, Name
+from basegun.bilingual import DATA_DIR
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,14 @@ from typing import Any
 
 import pytest
 
-from basegun.catalog import DEFAULT_PATH, Catalog, Typology
+from basegun.answer import AnswerMaker, Presence
+from basegun.catalog import Catalog, Typology
+from basegun.catalog_file import DEFAULT_PATH, load_catalog
 from basegun.errors import InvalidRequest, NotFound
-from basegun.legal import apply_length_rule
+from basegun.legal import LengthVerdict, apply_length_rule
 from basegun.manifest import Manifest
 from basegun.settings import Settings
+from basegun.typology import ConfidenceLevel, TypologyPrediction
 
 MENTIONS = {
     "A": "Interdite",
@@ -29,7 +32,21 @@ ANTIQUES = ("epaule_mecanisme_ancien", "pistolet_mecanisme_ancien")
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
-    return Catalog.load()
+    return load_catalog()
+
+
+@pytest.fixture(scope="module")
+def answers(catalog: Catalog) -> AnswerMaker:
+    return AnswerMaker.load(catalog)
+
+
+def legal_answer(
+    answers: AnswerMaker, key: str, level: ConfidenceLevel, lengths: LengthVerdict | None = None
+) -> dict[str, Any]:
+    """The `legal` object of an answer naming `key` at `level` (a photo where a firearm was found)."""
+    prediction = TypologyPrediction(ranked=[(key, 0.5)], level=level)
+    legal: dict[str, Any] = answers.answer(Presence(detected=True, score=0.9), prediction, lengths)["legal"]
+    return legal
 
 
 def texts_of(value: Any) -> Iterator[dict[str, str]]:
@@ -60,7 +77,7 @@ def test_require_classes_refuses_another_order(catalog: Catalog) -> None:
 
 def test_load_every_typology_has_french_and_english(catalog: Catalog) -> None:
     for typology in catalog.typologies():
-        serialised = typology.to_dict(catalog)
+        serialised = catalog.typology_dict(typology)
         texts = list(texts_of(serialised))
         assert len(texts) > 10, typology.key
         for text in texts:
@@ -193,15 +210,15 @@ def test_securing_never_mentions_the_trigger_outside_the_common_step(catalog: Ca
     others = [text for step in common if step is not mentioning[0] for text in step.values()]
     others += [text for value in texts_of(catalog.securing_stop) for text in value.values()]
     for typology in catalog.typologies():
-        securing = typology.to_dict(catalog)["securing"]
+        securing = catalog.typology_dict(typology)["securing"]
         for part in ("variants", "no_guide", "expert_reason"):
             others += [text for value in texts_of(securing[part]) for text in value.values()]
     assert len(others) > 100
     assert [text for text in others if TRIGGER.search(text)] == []
 
 
-def test_legal_answer_low_asserts_nothing(catalog: Catalog) -> None:
-    answer = catalog.legal_answer("revolver", "low")
+def test_legal_answer_low_asserts_nothing(catalog: Catalog, answers: AnswerMaker) -> None:
+    answer = legal_answer(answers, "revolver", "low")
     assert answer["asserted"] is False
     assert answer["categories"] == []
     assert answer["mentions"] == []
@@ -212,13 +229,13 @@ def test_legal_answer_low_asserts_nothing(catalog: Catalog) -> None:
     assert "another photo" in answer["advice"]["en"]
 
 
-def test_legal_answer_low_ignores_lengths(catalog: Catalog) -> None:
+def test_legal_answer_low_ignores_lengths(catalog: Catalog, answers: AnswerMaker) -> None:
     verdict = apply_length_rule(catalog.length_rule("L"), 100, 70, 1, 1)
-    assert catalog.legal_answer("epaule_a_verrou", "low", verdict)["categories"] == []
+    assert legal_answer(answers, "epaule_a_verrou", "low", verdict)["categories"] == []
 
 
-def test_legal_answer_medium_advises_an_expert(catalog: Catalog) -> None:
-    answer = catalog.legal_answer("revolver", "medium")
+def test_legal_answer_medium_advises_an_expert(catalog: Catalog, answers: AnswerMaker) -> None:
+    answer = legal_answer(answers, "revolver", "medium")
     assert answer["asserted"] is True
     assert answer["categories"] == ["B", "C", "D"]
     assert answer["category_text"] == {"fr": "B, C ou D", "en": "B, C or D"}
@@ -229,28 +246,28 @@ def test_legal_answer_medium_advises_an_expert(catalog: Catalog) -> None:
     assert answer["notice"] == catalog.notice
 
 
-def test_legal_answer_high_gives_categories_and_notice(catalog: Catalog) -> None:
-    answer = catalog.legal_answer("epaule_mecanisme_ancien", "high")
+def test_legal_answer_high_gives_categories_and_notice(catalog: Catalog, answers: AnswerMaker) -> None:
+    answer = legal_answer(answers, "epaule_mecanisme_ancien", "high")
     assert answer["asserted"] is True
     assert answer["categories"] == ["D"]
     assert answer["category_text"] == {"fr": "D", "en": "D"}
     assert answer["settle"] == []
     assert answer["notice"]["fr"].startswith("Basegun donne une information")
-    assert answer["advice"] != catalog.legal_answer("epaule_mecanisme_ancien", "medium")["advice"]
+    assert answer["advice"] != legal_answer(answers, "epaule_mecanisme_ancien", "medium")["advice"]
     json.dumps(answer)
 
 
-def test_legal_answer_unmeasured_long_gun_asks_for_lengths(catalog: Catalog) -> None:
-    answer = catalog.legal_answer("epaule_a_pompe", "high")
+def test_legal_answer_unmeasured_long_gun_asks_for_lengths(catalog: Catalog, answers: AnswerMaker) -> None:
+    answer = legal_answer(answers, "epaule_a_pompe", "high")
     assert answer["categories"] == ["B", "C"]
     assert answer["length_rule"] == "P"
     assert answer["settle"][0] == catalog.length_rule("P").settle
     assert len(answer["other_factors"]) == 2
 
 
-def test_legal_answer_lengths_narrow_the_categories(catalog: Catalog) -> None:
+def test_legal_answer_lengths_narrow_the_categories(catalog: Catalog, answers: AnswerMaker) -> None:
     verdict = apply_length_rule(catalog.length_rule("P"), 95, 60, 3, 3)
-    answer = catalog.legal_answer("epaule_a_pompe", "high", verdict)
+    answer = legal_answer(answers, "epaule_a_pompe", "high", verdict)
     assert answer["categories"] == ["C"]
     assert answer["mentions"][0]["mention"]["fr"] == "Soumise à déclaration"
     assert answer["explanation"] == verdict.reason
@@ -258,35 +275,35 @@ def test_legal_answer_lengths_narrow_the_categories(catalog: Catalog) -> None:
     assert answer["other_factors"]  # a smooth barrel or a large capacity still makes it B
 
 
-def test_legal_answer_undecided_lengths_keep_the_open_set(catalog: Catalog) -> None:
+def test_legal_answer_undecided_lengths_keep_the_open_set(catalog: Catalog, answers: AnswerMaker) -> None:
     verdict = apply_length_rule(catalog.length_rule("S"), 90, 41, 0, 4)
-    answer = catalog.legal_answer("epaule_a_un_coup_par_canon", "medium", verdict)
+    answer = legal_answer(answers, "epaule_a_un_coup_par_canon", "medium", verdict)
     assert answer["categories"] == ["B", "C"]
     assert answer["explanation"] == verdict.reason
     assert "trop près du seuil de 40 cm" in answer["explanation"]["fr"]
     assert answer["settle"] == [catalog.length_rule("S").settle]
 
 
-def test_legal_answer_decided_open_lengths_drop_the_length_from_settle(catalog: Catalog) -> None:
+def test_legal_answer_decided_open_lengths_drop_the_length_from_settle(catalog: Catalog, answers: AnswerMaker) -> None:
     verdict = apply_length_rule(catalog.length_rule("L"), 85, 48, 2, 2)
-    answer = catalog.legal_answer("epaule_a_verrou", "high", verdict)
+    answer = legal_answer(answers, "epaule_a_verrou", "high", verdict)
     assert answer["categories"] == ["B", "C"]
     assert catalog.length_rule("L").settle not in answer["settle"]
     assert answer["settle"] == list(catalog.get("epaule_a_verrou").settle)
 
 
-def test_legal_answer_lengths_for_an_unmeasured_typology_refused(catalog: Catalog) -> None:
+def test_legal_answer_lengths_for_an_unmeasured_typology_refused(catalog: Catalog, answers: AnswerMaker) -> None:
     verdict = apply_length_rule(catalog.length_rule("L"), 85, 48, 2, 2)
     with pytest.raises(InvalidRequest) as caught:
-        catalog.legal_answer("revolver", "high", verdict)
+        legal_answer(answers, "revolver", "high", verdict)
     assert caught.value.code == "not_measured"
 
 
-def test_legal_answer_refuses_unknown_level_and_typology(catalog: Catalog) -> None:
+def test_legal_answer_refuses_unknown_level_and_typology(catalog: Catalog, answers: AnswerMaker) -> None:
     with pytest.raises(ValueError, match="confidence level"):
-        catalog.legal_answer("revolver", "certain")
+        legal_answer(answers, "revolver", "certain")
     with pytest.raises(NotFound):
-        catalog.legal_answer("bazooka", "high")
+        legal_answer(answers, "bazooka", "high")
 
 
 def test_to_dict_lists_the_whole_catalog(catalog: Catalog) -> None:
@@ -373,7 +390,7 @@ def limit_without_side(data: dict[str, Any]) -> None:
 def test_load_refuses_a_broken_file(tmp_path: Path, change: Callable[[dict[str, Any]], None], message: str) -> None:
     path = broken(tmp_path, change)
     with pytest.raises(ValueError, match=message) as caught:
-        Catalog.load(path)
+        load_catalog(path)
     assert str(path) in str(caught.value)
 
 
@@ -381,6 +398,6 @@ def test_load_refuses_unreadable_file(tmp_path: Path) -> None:
     path = tmp_path / "typologies.json"
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(ValueError, match="unreadable catalog"):
-        Catalog.load(path)
+        load_catalog(path)
     with pytest.raises(ValueError, match="unreadable catalog"):
-        Catalog.load(tmp_path / "absent.json")
+        load_catalog(tmp_path / "absent.json")

@@ -12,7 +12,7 @@ from basegun.settings import REPO_ROOT
 
 def _basegun(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "basegun.cli", *args],
+        [sys.executable, "-m", "cli", *args],
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,

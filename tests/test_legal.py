@@ -7,12 +7,13 @@ import math
 import pytest
 
 from basegun.catalog import Catalog
+from basegun.catalog_file import load_catalog
 from basegun.legal import LengthRule, apply_length_rule
 
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
-    return Catalog.load()
+    return load_catalog()
 
 
 def rule(catalog: Catalog, key: str) -> LengthRule:

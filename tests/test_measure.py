@@ -15,6 +15,7 @@ from PIL import Image
 from api.app import create_app
 from basegun.card_detector import CardDetection
 from basegun.catalog import Catalog
+from basegun.catalog_file import load_catalog
 from basegun.errors import InvalidRequest, MeasurementRefused
 from basegun.imaging import Photo, decode
 from basegun.measure import ErrorModel, Measurement, Measurer, length_rule_of
@@ -33,7 +34,7 @@ def measurer(models: Models) -> Measurer:
 
 @pytest.fixture(scope="module")
 def catalog() -> Catalog:
-    return Catalog.load()
+    return load_catalog()
 
 
 def load(measurer: Measurer, photos: Path, name: str) -> Photo:

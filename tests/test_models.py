@@ -80,7 +80,7 @@ def test_cli_with_missing_model_stops_with_one_line(tmp_path: Path, command: lis
     models_dir = _copy_models(tmp_path)
     (models_dir / "typology.json").unlink()
     result = subprocess.run(
-        [sys.executable, "-m", "basegun.cli", *command],
+        [sys.executable, "-m", "cli", *command],
         capture_output=True,
         text=True,
         env={"BASEGUN_MODELS_DIR": str(models_dir), "PATH": "/usr/bin:/bin"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from basegun.alarm.markings import MarkingRules
-from basegun.catalog import Catalog
+from basegun.catalog_file import load_catalog
 from basegun.errors import InvalidRequest, NotFound
 from basegun.replica import Markings, ReplicaChecker, ReplicaTexts
 
@@ -16,7 +16,7 @@ BOLT_ACTION = "epaule_a_verrou"
 
 @pytest.fixture(scope="module")
 def checker() -> ReplicaChecker:
-    return ReplicaChecker(Catalog.load(), MarkingRules.load(), ReplicaTexts.load())
+    return ReplicaChecker(load_catalog(), MarkingRules.load(), ReplicaTexts.load())
 
 
 def alarm(status: str, listed: dict[str, str] | None = None, airsoft: tuple[str, ...] = ()) -> Markings:

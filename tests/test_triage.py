@@ -22,15 +22,14 @@ from fastapi.testclient import TestClient
 from PIL import Image, ImageFilter, ImageOps
 
 from api.app import create_app
-from basegun.batch.assess import WeaponAssessor
-from basegun.batch.fusion import fuse
-from basegun.batch.intake import PhotoFile, Weapon
 from basegun.batch.report import build_report
 from basegun.batch.report_html import render_html
 from basegun.batch.texts import RETENTION_LOCAL
-from basegun.catalog import Catalog
+from basegun.catalog_file import load_catalog
+from basegun.fusion import fuse
 from basegun.service import Basegun
 from basegun.settings import REPO_ROOT, Settings
+from basegun.weapon import PhotoFile, Weapon
 
 LEVELS = ("low", "medium", "high")
 THREE_VIEWS = "arme 13 levier"  # one weapon photographed three times (a sub-folder)
@@ -140,7 +139,7 @@ def test_fuse_degraded_view_keeps_the_best_view_answer(
 ) -> None:
     """Each typology photo with a ruined second view of the same weapon: the fused answer is right and at least as
     confident as the best single view, where a plain average of both views' probabilities would have halved it."""
-    assessor = WeaponAssessor(service)
+    assessor = service.assessor
     for row in typology_rows(labels):
         good = tmp_path / f"{row['expected']}-good.jpg"
         poor = tmp_path / f"{row['expected']}-poor.jpg"
@@ -177,7 +176,7 @@ def cli_reports(seizure: tuple[Path, dict], tmp_path_factory: pytest.TempPathFac
     folder, _ = seizure
     out = tmp_path_factory.mktemp("reports")
     result = subprocess.run(
-        [sys.executable, "-m", "basegun.cli", "triage", str(folder), "--out", str(out)],
+        [sys.executable, "-m", "cli", "triage", str(folder), "--out", str(out)],
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,
@@ -238,12 +237,12 @@ def test_triage_cli_html_report_is_self_contained(cli_reports: Path, seizure: tu
     assert "<script" not in html
     for name in (*expected, "notes.txt", "coupée.jpg"):
         assert name in html
-    assert escape(Catalog.load().notice["fr"]) in html  # information only: an expert settles the category
+    assert escape(load_catalog().notice["fr"]) in html  # information only: an expert settles the category
     assert escape(RETENTION_LOCAL["fr"]) in html  # where the photos are: here, not on a server
 
 
 def test_triage_html_escapes_names() -> None:
-    catalog = Catalog.load()
+    catalog = load_catalog()
     report = build_report(
         batch_id="x",
         name="<b>saisie</b>",

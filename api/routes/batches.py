@@ -46,6 +46,13 @@ def get_batches(request: Request) -> BatchManager:
 BatchesDep = Annotated[BatchManager, Depends(get_batches)]
 
 
+def with_urls(status: dict[str, Any]) -> dict[str, Any]:
+    """A batch's status with the address of each report, once they are written."""
+    names = status["reports"]
+    reports = {name: f"{PATH}/{status['id']}/{name}" for name in names} if names is not None else None
+    return {**status, "reports": reports}
+
+
 @router.post("", status_code=202, summary="Send a seizure: many photos, or a zip with one folder per weapon")
 async def create_batch(
     batches: BatchesDep,
@@ -65,12 +72,12 @@ async def create_batch(
     else:
         uploads = [Upload(image.filename or f"photo-{i + 1}", image.file) for i, image in enumerate(images or [])]
         status = await run_in_threadpool(batches.submit_files, uploads, name or "lot")
-    return JSONResponse(status, status_code=202, headers={"location": f"{PATH}/{status['id']}"})
+    return JSONResponse(with_urls(status), status_code=202, headers={"location": f"{PATH}/{status['id']}"})
 
 
 @router.get("/{batch_id}", summary="A batch's progress, and each weapon's answer as soon as it is done")
 async def batch_status(batch_id: str, batches: BatchesDep) -> dict[str, Any]:
-    return await run_in_threadpool(batches.status, batch_id)
+    return with_urls(await run_in_threadpool(batches.status, batch_id))
 
 
 @router.get("/{batch_id}/report.css", include_in_schema=False)

@@ -18,4 +18,4 @@ async def typologies(service: ServiceDep) -> dict[str, Any]:
 
 @router.get("/typologies/{key}", summary="One typology")
 async def typology(key: str, service: ServiceDep) -> dict[str, Any]:
-    return service.catalog.get(key).to_dict(service.catalog)
+    return service.catalog.typology_dict(service.catalog.get(key))

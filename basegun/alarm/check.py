@@ -16,10 +16,10 @@ from typing import Any, Literal
 
 from PIL import Image
 
-from basegun.alarm.markings import DATA_DIR, Findings, MarkingRules
+from basegun.alarm.markings import Findings, MarkingRules
 from basegun.alarm.quality import Quality, assess
+from basegun.bilingual import DATA_DIR, LANGUAGES, Text, fill, same
 from basegun.imaging import Limits, decode
-from basegun.legal import LANGUAGES, Text, fill, same
 from basegun.ocr.reader import TextLine, TextReader
 
 Status = Literal["listed_alarm_model", "blank_firing_mark", "no_alarm_marking", "no_text", "unreadable"]

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from basegun.alarm.terms import Hit, Line, Name, Term, parse_term
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+from basegun.bilingual import DATA_DIR
 
 
 @dataclass(frozen=True)

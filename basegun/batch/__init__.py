@@ -1,8 +1,7 @@
 """Batch triage for police stations: many photos in, grouped by weapon, one report per seizure out."""
 
 from basegun.batch.archive import BatchLimits
-from basegun.batch.assess import WeaponAssessor, WeaponResult
 from basegun.batch.folder import triage_folder
 from basegun.batch.runner import Progress
 
-__all__ = ["BatchLimits", "Progress", "WeaponAssessor", "WeaponResult", "triage_folder"]
+__all__ = ["BatchLimits", "Progress", "triage_folder"]

@@ -21,7 +21,6 @@ from typing import BinaryIO
 
 from basegun.batch.intake import (
     Intake,
-    Skipped,
     UnsafeName,
     archive_reason,
     group,
@@ -30,6 +29,7 @@ from basegun.batch.intake import (
     unwrap,
 )
 from basegun.errors import BatchRejected
+from basegun.weapon import Skipped
 
 CHUNK = 1 << 20
 Opener = Callable[[], AbstractContextManager[BinaryIO]]

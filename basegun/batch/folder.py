@@ -8,7 +8,6 @@ from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
 
-from basegun.batch.assess import WeaponAssessor
 from basegun.batch.intake import from_folder
 from basegun.batch.report import build_report, now, write_reports
 from basegun.batch.runner import Progress, run
@@ -25,7 +24,7 @@ def triage_folder(
 ) -> dict[str, Any]:
     """Analyse every weapon in `folder`, write report.json, report.csv and report.html into `out`; the report."""
     intake = from_folder(folder)
-    results = run(WeaponAssessor(service), intake, executor, on_progress)
+    results = run(service.assessor, intake, executor, on_progress)
     report = build_report(
         batch_id=str(uuid.uuid4()),
         name=folder.resolve().name,

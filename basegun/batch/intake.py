@@ -1,4 +1,4 @@
-"""What a batch is made of: weapons, each one or more photo files, and the files that were set aside with why.
+"""A batch's intake: its weapons (`basegun/weapon.py`), each one or more photo files, and the files set aside with why.
 
 A batch comes as a folder (the CLI), a zip archive or many uploaded files (the API). In all three, a
 sub-folder is one weapon and a file directly at the top is one weapon of its own. Every way in goes through
@@ -15,39 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from basegun.weapon import PhotoFile, Skipped, Weapon
+
 # The first bytes of the archive formats a photo folder may hide (zip, gzip, bzip2, xz, 7z, rar, zstd).
 ARCHIVE_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!", b"(\xb5/\xfd")
 ARCHIVE_SUFFIXES = frozenset({".zip", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".tar", ".zst"})
 SYSTEM_FOLDERS = frozenset({"__MACOSX"})
 _DRIVE = re.compile(r"^[A-Za-z]:")
-
-
-@dataclass(frozen=True)
-class PhotoFile:
-    """One photo of a weapon: the name the user knows it by, and where its bytes are."""
-
-    name: str
-    path: Path
-
-
-@dataclass(frozen=True)
-class Skipped:
-    """A file left out of the batch, with a stable code and a plain reason."""
-
-    name: str
-    code: str
-    detail: str
-
-    def to_dict(self) -> dict[str, str]:
-        return {"name": self.name, "code": self.code, "detail": self.detail}
-
-
-@dataclass(frozen=True)
-class Weapon:
-    """One weapon of the batch: its name (the folder, or the lone photo's file name) and its photos."""
-
-    name: str
-    photos: tuple[PhotoFile, ...]
 
 
 @dataclass

@@ -19,15 +19,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from basegun.assess import WeaponResult
 from basegun.batch.archive import BatchLimits, Upload, store_uploads, unpack_zip
-from basegun.batch.assess import WeaponAssessor, WeaponResult
-from basegun.batch.intake import Intake, Skipped
+from basegun.batch.intake import Intake
 from basegun.batch.report import REPORT_FILES, Retention, build_report, now, split, write_reports
 from basegun.batch.runner import Progress, run
 from basegun.batch.store import UNFINISHED, BatchStore
 from basegun.batch.texts import FLAGS, REASONS
 from basegun.errors import BatchNotReady, NotFound
 from basegun.service import Basegun
+from basegun.weapon import Skipped
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +42,7 @@ class BatchManager:
         self.service = service
         self.limits = limits
         self.store = BatchStore(service.settings.data_dir / "batches", service.settings.retention_days)
-        self.assessor = WeaponAssessor(service)
+        self.assessor = service.assessor
         self._weapons = ThreadPoolExecutor(workers, thread_name_prefix="batch")
         self._queue = ThreadPoolExecutor(1, thread_name_prefix="batch-queue")
         self._live: dict[str, dict[str, Any]] = {}
@@ -151,7 +152,7 @@ class BatchManager:
     # Answering
 
     def status(self, batch_id: str) -> dict[str, Any]:
-        """The batch's progress and the weapons done so far (in batch order), with where its reports are."""
+        """The batch's progress and the weapons done so far (in batch order), with its reports' names once written."""
         with self._lock:
             live = self._live.get(batch_id)
             state = dict(live) if live is not None else self.store.load(batch_id)
@@ -169,7 +170,7 @@ class BatchManager:
             "not_analysed": not_analysed,
             "texts": {"flags": FLAGS, "reasons": REASONS},
             "error": state.get("error"),
-            "reports": {name: f"/api/v1/batches/{batch_id}/{name}" for name in REPORT_FILES} if ready else None,
+            "reports": list(REPORT_FILES) if ready else None,  # the API turns each name into its address
         }
 
     def report_file(self, batch_id: str, name: str) -> Path:

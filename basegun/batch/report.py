@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from basegun.batch.intake import Skipped
 from basegun.batch.report_html import render_html
 from basegun.batch.texts import (
     FLAGS,
@@ -26,8 +25,9 @@ from basegun.batch.texts import (
     STOPPED,
     UNDETERMINED,
 )
+from basegun.bilingual import Text, fill, same
 from basegun.catalog import Catalog
-from basegun.legal import Text, fill, same
+from basegun.weapon import Skipped
 
 REPORT_FILES = ("report.json", "report.csv", "report.html")
 CATEGORY_ORDER = ("A", "B", "C", "D", "not_classified")

@@ -1,8 +1,8 @@
 """The printable HTML report: one self-contained file, thumbnails inside as small JPEG data URLs.
 
-Its style is inline for the file opened from disk, and also linked as `report.css` beside it, which the API
-serves: the service's Content-Security-Policy (`style-src 'self'`) blocks inline styles in served pages. Every
-name from the batch is escaped.
+Its style, `report.css` beside this module, is inline for the file opened from disk, and also linked as
+`report.css`, which the API serves: the service's Content-Security-Policy (`style-src 'self'`) blocks inline
+styles in served pages. Every name from the batch is escaped.
 """
 
 from __future__ import annotations
@@ -12,43 +12,12 @@ import math
 from collections import Counter
 from datetime import datetime
 from html import escape
+from pathlib import Path
 from typing import Any
 
 from basegun.batch.texts import AGREEMENT, FLAGS, HEADINGS, LEVELS, NO_FIREARM, REASONS
 
-CSS = """
-:root { color-scheme: light; --ink: #1e1e1e; --muted: #555; --line: #bbb; --warn: #8a1c00; --accent: #000091; }
-* { box-sizing: border-box; }
-body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: var(--ink);
-  margin: 0 auto; max-width: 1100px; padding: 1.5rem; background: #fff; }
-h1 { font-size: 1.5rem; margin: 0 0 .25rem; color: var(--accent); }
-h2 { font-size: 1.15rem; margin: 1.5rem 0 .5rem; border-bottom: 2px solid var(--accent); padding-bottom: .2rem; }
-.meta { color: var(--muted); margin: 0 0 .75rem; }
-.notice { border-left: 4px solid var(--accent); background: #eef; padding: .5rem .75rem; margin: .5rem 0; }
-.notice.stopped { border-color: var(--warn); background: #fee9e5; }
-table { border-collapse: collapse; width: 100%; }
-th, td { border: 1px solid var(--line); padding: .35rem .5rem; text-align: left; vertical-align: top; }
-th { background: #f0f0f0; }
-table.summary { width: auto; min-width: 50%; margin-bottom: .75rem; }
-td.count { text-align: right; font-variant-numeric: tabular-nums; }
-td.thumb { width: 132px; }
-td.thumb img { display: block; max-width: 120px; max-height: 120px; }
-.small { color: var(--muted); font-size: .85em; }
-ul.flags { margin: 0; padding-left: 1.1rem; }
-ul.flags li.needs_expert, ul.flags li.low_confidence, ul.flags li.listed_alarm_gun,
-ul.flags li.blank_firing_mark { color: var(--warn); font-weight: 600; }
-.hint { color: var(--muted); font-size: .85em; }
-@media print {
-  @page { size: A4 landscape; margin: 10mm; }
-  body { font-size: 9.5pt; max-width: none; padding: 0; }
-  h2 { break-after: avoid; }
-  thead { display: table-header-group; }
-  tr, .notice { break-inside: avoid; }
-  .hint { display: none; }
-  td.thumb img { max-width: 30mm; max-height: 30mm; }
-  .notice { background: none; }
-}
-"""
+CSS = (Path(__file__).resolve().parent / "report.css").read_text(encoding="utf-8")
 
 
 INLINE_STYLE = f"<style>{CSS}</style>"

@@ -14,7 +14,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
-from basegun.batch.assess import WeaponAssessor, WeaponResult
+from basegun.assess import WeaponAssessor, WeaponResult
 from basegun.batch.intake import Intake
 
 

@@ -1,4 +1,4 @@
-"""`basegun`: identify photos from the command line, or serve the API and the web app."""
+"""`basegun`: identify photos from the command line, triage a seizure's folder, or serve the API and the web app."""
 
 from __future__ import annotations
 

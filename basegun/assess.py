@@ -1,5 +1,6 @@
-"""One weapon of a batch: analyse each of its photos, fuse them, measure it or read its markings when its type
-calls for it, and flag what the station still has to do.
+"""Assessing one weapon from its photos: analyse each photo, fuse them, measure it or read its markings when its
+type calls for it, and flag what the station still has to do. The peer of `identify.py` for several photos of one
+weapon, answering through the same models and the same answer-maker.
 
 Each photo is decoded at the detail the typology and weapon networks need; only when the fused type calls for
 more is it decoded again: at full size for a long gun's measurement (the card's pixels), at the OCR's size for a
@@ -14,18 +15,18 @@ from typing import Any
 
 import numpy as np
 
-from basegun.alarm import AlarmCheck
+from basegun.alarm import AlarmCheck, AlarmChecker
 from basegun.alarm.check import STATUSES, airsoft_names
-from basegun.batch.fusion import FusedTypology, best_measurement, fuse
-from basegun.batch.intake import PhotoFile, Skipped, Weapon
+from basegun.answer import AnswerMaker, Presence
 from basegun.errors import ImageRejected, MeasurementRefused
+from basegun.fusion import best_measurement, fuse
+from basegun.identify import Identifier
 from basegun.imaging import decode, encode_jpeg
-from basegun.measure import Measurement, length_rule_of
-from basegun.service import Basegun
+from basegun.measure import Measurement, Measurer, length_rule_of
 from basegun.typology import TypologyPrediction
+from basegun.weapon import PhotoFile, Skipped, Weapon
 
 THUMBNAIL_SIDE = 320
-ALTERNATIVES = 3
 
 
 @dataclass(frozen=True)
@@ -54,13 +55,12 @@ class WeaponResult:
 class WeaponAssessor:
     """Turns the photos of one weapon into its answer; thread-safe (the sessions are), so weapons run in parallel."""
 
-    def __init__(self, service: Basegun) -> None:
-        self.models = service.models
-        self.catalog = service.catalog
-        self.identifier = service.identifier
-        self.limits = service.limits
-        self.measurer = service.measurer
-        self.alarm = service.alarm
+    def __init__(self, identifier: Identifier, measurer: Measurer, alarm: AlarmChecker) -> None:
+        self.identifier = identifier
+        self.models = identifier.models
+        self.answers: AnswerMaker = identifier.answers
+        self.measurer = measurer
+        self.alarm = alarm
 
     def assess(self, weapon: Weapon, on_photo: Callable[[], None] = lambda: None) -> WeaponResult:
         analyses = []
@@ -70,14 +70,19 @@ class WeaponAssessor:
         readable = [a for a in analyses if a.error is None]
         fused = fuse([a.probabilities for a in readable if a.probabilities is not None])
         prediction = self.models.typology.rank(fused.probabilities) if fused else None
+        presence = Presence(detected=fused is not None, score=max((a.firearm_score for a in readable), default=0.0))
         measurement, refusals = self._measure(weapon, analyses, prediction)
+        verdict = measurement.verdict if measurement is not None else None
+        agreement = {"agreeing": fused.agreeing if fused else 0, "with_firearm": fused.used if fused else 0}
         answer = {
             "name": weapon.name,
             "photos": [self._photo_dict(a) for a in analyses],
             "photos_total": len(analyses),
             "photos_readable": len(readable),
-            **self._typology(prediction, fused, len(readable)),
-            **self._legal(prediction, measurement, refusals),
+            **self.answers.answer(presence, prediction, verdict),
+            "agreement": {**agreement, "readable": len(readable)},
+            "measurement": measurement.to_dict(image=False) if measurement is not None else None,
+            "measurement_refusals": refusals,
             "alarm_check": self._alarm_check(weapon, analyses, prediction),
         }
         answer["flags"] = self._flags(answer, prediction)
@@ -108,15 +113,16 @@ class WeaponAssessor:
         self, weapon: Weapon, analyses: list[PhotoAnalysis], prediction: TypologyPrediction | None
     ) -> tuple[Measurement | None, list[dict[str, Any]]]:
         """Measure every photo with a firearm when the weapon's type is classified by its lengths."""
-        if prediction is None or prediction.level == "low" or not self.catalog.get(prediction.key).measured:
+        typology = self.answers.confident_typology(prediction)
+        if prediction is None or typology is None or not typology.measured:
             return None, []
-        rule = length_rule_of(self.catalog, prediction.key)
+        rule = length_rule_of(self.answers.catalog, prediction.key)
         measurements, refusals = [], []
         for photo, analysis in zip(weapon.photos, analyses, strict=True):
             if not analysis.firearm_detected:
                 continue
             try:
-                full = decode(photo.path.read_bytes(), self.limits, self.measurer.detail)
+                full = decode(photo.path.read_bytes(), self.identifier.limits, self.measurer.detail)
                 measurements.append(self.measurer.measure(full, prediction.key, rule, annotated=False))
             except MeasurementRefused as refusal:
                 refusals.append({"photo": photo.name, "code": refusal.code, "detail": refusal.messages})
@@ -132,7 +138,8 @@ class WeaponAssessor:
         Every readable photo is read, not only those where a firearm was found: a close-up of the markings is
         often too close for the weapon detector.
         """
-        if prediction is None or prediction.level == "low" or not self.catalog.get(prediction.key).alarm_check:
+        typology = self.answers.confident_typology(prediction)
+        if typology is None or not typology.alarm_check:
             return None
         checks: list[tuple[str, AlarmCheck]] = []
         for photo, analysis in zip(weapon.photos, analyses, strict=True):
@@ -154,64 +161,26 @@ class WeaponAssessor:
             "airsoft_markings": airsoft,
         }
 
-    def _typology_ref(self, key: str, probability: float) -> dict[str, Any]:
-        label = self.catalog.get(key).label
-        return {"key": key, "label": label["fr"], "labels": label, "confidence": round(probability, 4)}
-
-    def _typology(
-        self, prediction: TypologyPrediction | None, fused: FusedTypology | None, readable: int
-    ) -> dict[str, Any]:
-        if prediction is None or fused is None:
-            return {
-                "firearm_detected": False,
-                "typology": None,
-                "confidence": None,
-                "confidence_level": None,
-                "alternatives": [],
-                "agreement": {"agreeing": 0, "with_firearm": 0, "readable": readable},
-            }
-        return {
-            "firearm_detected": True,
-            "typology": self._typology_ref(prediction.key, prediction.confidence),
-            "confidence": round(prediction.confidence, 4),
-            "confidence_level": prediction.level,
-            "alternatives": [self._typology_ref(k, p) for k, p in prediction.ranked[1 : 1 + ALTERNATIVES]],
-            "agreement": {"agreeing": fused.agreeing, "with_firearm": fused.used, "readable": readable},
-        }
-
-    def _legal(
-        self, prediction: TypologyPrediction | None, measurement: Measurement | None, refusals: list[dict[str, Any]]
-    ) -> dict[str, Any]:
-        if prediction is None:
-            return {"legal": None, "measurement": None, "measurement_refusals": []}
-        verdict = measurement.verdict if measurement is not None else None
-        return {
-            "legal": self.catalog.legal_answer(prediction.key, prediction.level, verdict),
-            "measurement": measurement.to_dict(image=False) if measurement is not None else None,
-            "measurement_refusals": refusals,
-        }
-
     def _flags(self, answer: dict[str, Any], prediction: TypologyPrediction | None) -> list[str]:
-        """What the station has to do about this weapon, in the order of `texts.FLAGS`."""
+        """What the station has to do about this weapon, in the order of the report's `flags` wording."""
         if prediction is None:
             return ["no_firearm"]
-        typology = self.catalog.get(prediction.key)
+        typology = self.answers.confident_typology(prediction)
         agreement = answer["agreement"]
-        low = prediction.level == "low"
         alarm = (answer["alarm_check"] or {}).get("status")
         alarm_marked = alarm in ("listed_alarm_model", "blank_firing_mark")
         flags = {
             "no_firearm": False,
-            "low_confidence": low,
+            "low_confidence": typology is None,
             "needs_expert": (
                 prediction.level != "high" or agreement["agreeing"] < agreement["with_firearm"] or alarm_marked
             ),
-            "needs_card": not low and typology.measured and answer["measurement"] is None,
+            "needs_card": typology is not None and typology.measured and answer["measurement"] is None,
             "listed_alarm_gun": alarm == "listed_alarm_model",
             "blank_firing_mark": alarm == "blank_firing_mark",
             "replica_marking": bool((answer["alarm_check"] or {}).get("airsoft_markings")),
-            "possible_replica": not low and typology.replica_check,
-            "possible_alarm_gun": not low and typology.alarm_check and not alarm_marked,
+            "possible_replica": typology is not None and typology.replica_check,
+            "possible_alarm_gun": typology is not None and typology.alarm_check and not alarm_marked,
         }
         return [flag for flag, raised in flags.items() if raised]
 
@@ -221,7 +190,7 @@ class WeaponAssessor:
         own = None
         if analysis.probabilities is not None:
             index = int(np.argmax(analysis.probabilities))
-            own = self._typology_ref(self.models.typology.classes[index], float(analysis.probabilities[index]))
+            own = self.answers.typology_ref(self.models.typology.classes[index], float(analysis.probabilities[index]))
         return {
             "name": analysis.name,
             "firearm_detected": analysis.firearm_detected,
