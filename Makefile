@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test ci install install-dev system-deps reference-wheel lint format bench clean
+.PHONY: run test ci install install-dev system-deps reference-wheel lint typecheck format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,11 @@ reference-wheel: $(BIN)/python
 	@test -f var/reference/basegun_ml-2.0.7-py3-none-any.whl || \
 		$(BIN)/pip download --quiet --no-deps basegun-ml==2.0.7 -d var/reference
 
-test: system-deps install-dev reference-wheel lint
+# The library, the API and the command, type-checked (the files and the strictness are in pyproject.toml).
+typecheck: install-dev
+	$(BIN)/mypy
+
+test: system-deps install-dev reference-wheel lint typecheck
 	$(BIN)/pytest
 
 # What CI does: a fresh clone of the committed tree in a temporary folder, ../shared copied beside it, then `make test`.
@@ -49,4 +53,4 @@ bench: install-dev
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-artifacts

@@ -153,7 +153,7 @@ class _Securing(_Model):
             raise ValueError("an available guide needs variants and no expert_reason")
         if not self.available and (self.variants or self.expert_reason is None):
             raise ValueError("without a guide, give an expert_reason and no variants")
-        keys = [variant.key for variant in (*self.variants, *self.no_guide)]
+        keys = [variant.key for variant in self.variants] + [variant.key for variant in self.no_guide]
         if len(set(keys)) != len(keys):
             raise ValueError(f"variant keys must be distinct: {keys}")
         return self

@@ -12,7 +12,7 @@ import warnings
 from dataclasses import dataclass
 
 import pillow_heif
-from PIL import Image, ImageFile, ImageOps
+from PIL import ExifTags, Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from basegun.errors import ImageRejected, ImageTooLarge, UnsupportedImage
 
@@ -76,8 +76,8 @@ def decode(data: bytes, limits: Limits = DEFAULT_LIMITS, detail: Detail = FULL_D
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
-    except Image.UnidentifiedImageError as exc:
+            image: Image.Image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+    except UnidentifiedImageError as exc:
         raise UnsupportedImage(
             "This file is not a photo in a format Basegun reads (JPEG, PNG, WebP, HEIC, BMP, TIFF, GIF)."
         ) from exc
@@ -118,7 +118,7 @@ def _draft(image: Image.Image, detail: Detail) -> None:
 
 
 def _upright_size(image: Image.Image) -> tuple[int, int]:
-    orientation = image.getexif().get(ImageOps.ExifTags.Base.Orientation, 1)
+    orientation = image.getexif().get(ExifTags.Base.Orientation, 1)
     width, height = image.size
     return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
 

@@ -56,7 +56,7 @@ class Preprocessing:
             mean=tuple(data["mean"]),
             std=tuple(data["std"]),
             channel_order=data["channel_order"],
-            pad_value=tuple(int(v) for v in data.get("pad_value", (114, 114, 114))),
+            pad_value=_triple(data.get("pad_value", (114, 114, 114))),
             stride=int(data.get("stride", 32)),
             dynamic_shape=bool(data.get("dynamic_shape", False)),
             min_width=int(data.get("min_width", 0)),
@@ -126,3 +126,9 @@ class Manifest:
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelUnavailable(f"model manifest invalid: {path}: missing or bad field {exc}") from exc
+
+
+def _triple(values: list[int] | tuple[int, ...]) -> tuple[int, int, int]:
+    """A pad colour: exactly three channel values."""
+    first, second, third = (int(v) for v in values)
+    return first, second, third

@@ -62,9 +62,13 @@ class WeaponDetector:
                     [cx[index] + w[index] / 2, cy[index] + h[index] / 2],
                 ]
             )
-            box = boxed.to_photo(corners).reshape(-1)
+            x1, y1, x2, y2 = (float(v) for v in boxed.to_photo(corners).reshape(-1))
             points = boxed.to_photo(rows[5:, anchor].reshape(-1, 2))
             detections.append(
-                WeaponDetection(score=float(scores[anchor]), box=tuple(float(v) for v in box), keypoints=points)
+                WeaponDetection(
+                    score=float(scores[anchor]),
+                    box=(x1, y1, x2, y2),
+                    keypoints=points,
+                )
             )
         return sorted(detections, key=lambda d: -d.score)

@@ -78,9 +78,9 @@ def grey_at(image: Image.Image, long_side: int) -> np.ndarray:
     grey = np.asarray(image.convert("L"), np.float32) / 255
     height, width = grey.shape
     ratio = long_side / max(height, width)
-    if ratio < 1:
-        grey = cv2.resize(grey, (round(width * ratio), round(height * ratio)), interpolation=cv2.INTER_AREA)
-    return grey
+    if ratio >= 1:
+        return grey
+    return np.asarray(cv2.resize(grey, (round(width * ratio), round(height * ratio)), interpolation=cv2.INTER_AREA))
 
 
 def gradient(grey: np.ndarray, sigma: float) -> np.ndarray:

@@ -16,8 +16,9 @@ import zlib
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from basegun.batch.intake import (
     Intake,
@@ -32,7 +33,7 @@ from basegun.errors import BatchRejected
 from basegun.weapon import Skipped
 
 CHUNK = 1 << 20
-Opener = Callable[[], AbstractContextManager[BinaryIO]]
+Opener = Callable[[], AbstractContextManager[IO[bytes]]]
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ def unpack_zip(source: BinaryIO | Path, destination: Path, limits: BatchLimits) 
         _check_directory(entries, limits)
         writer = _Writer(destination, limits)
         for info in entries:
-            writer.add(info.filename, lambda info=info: archive.open(info), skip=_entry_reason(info, limits))
+            writer.add(info.filename, partial(archive.open, info), skip=_entry_reason(info, limits))
         return writer.intake(wrapped=True)
 
 
@@ -76,7 +77,7 @@ def store_uploads(uploads: Iterable[Upload], destination: Path, limits: BatchLim
     """Store uploaded photos into `destination` and group them by the folder in their names."""
     writer = _Writer(destination, limits)
     for upload in uploads:
-        writer.add(upload.name, lambda upload=upload: nullcontext(upload.file), skip=None)
+        writer.add(upload.name, _already_open(upload.file), skip=None)
     return writer.intake(wrapped=False)
 
 
@@ -107,6 +108,11 @@ def _entry_reason(info: zipfile.ZipInfo, limits: BatchLimits) -> Skipped | None:
     if info.file_size > limits.max_photo_bytes:
         return Skipped(info.filename, "file_too_large", _photo_too_large(limits))
     return None
+
+
+def _already_open(file: IO[bytes]) -> Opener:
+    """An upload's file is open already, and closed by whoever received it, not here."""
+    return lambda: nullcontext(file)
 
 
 class _Writer:
@@ -151,7 +157,7 @@ class _Writer:
             return
         self.files.append((name, path))
 
-    def _copy(self, head: bytes, source: BinaryIO, target: BinaryIO) -> int:
+    def _copy(self, head: bytes, source: IO[bytes], target: BinaryIO) -> int:
         """Copy, stopping just past the photo limit; the batch total is a hard stop whatever the headers said."""
         written = 0
         chunk = head

@@ -57,7 +57,7 @@ def annotate(image: Image.Image, measurement: Measurement, long_side: int = LONG
         (OVERALL, "Longueur totale / overall", m.overall_length_cm, m.overall_uncertainty_cm),
         (BARREL, "Canon / barrel", m.barrel_length_cm, m.barrel_uncertainty_cm),
     ]
-    top = 2 * unit
+    top: float = 2 * unit
     for colour, label, value, uncertainty in lines:
         text = f"{label}: {value:.0f} ± {uncertainty:.0f} cm"
         left, _, right, bottom = draw.textbbox((0, 0), text, font=font)
