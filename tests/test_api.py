@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -220,8 +221,14 @@ def test_rate_limit_answers_429(tmp_path: Path) -> None:
 
 
 def test_request_id_is_kept_when_given(client: TestClient) -> None:
-    assert client.get("/healthz", headers={"x-request-id": "abc-123"}).headers["x-request-id"] == "abc-123"
-    assert client.get("/healthz", headers={"x-request-id": "bad id\n"}).headers["x-request-id"] != "bad id\n"
+    def answered(given: str) -> str:
+        return client.get("/healthz", headers={"x-request-id": given}).headers["x-request-id"]
+
+    assert answered("abc-123") == "abc-123"
+    assert answered("a" * 64) == "a" * 64
+    replaced = [answered(bad) for bad in ("bad id\n", "a" * 65, "x;y", "../etc")]
+    assert all(re.fullmatch(r"[0-9a-f]{32}", rid) for rid in replaced), replaced  # a fresh id for each
+    assert len(set(replaced)) == len(replaced)
 
 
 def test_identify_stores_the_answer(client: TestClient, photos: Path) -> None:

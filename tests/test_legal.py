@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -118,5 +119,9 @@ def test_apply_length_rule_refuses_impossible_measurements(
 
 
 def test_length_verdict_to_dict_is_plain_json(catalog: Catalog) -> None:
-    verdict = apply_length_rule(rule(catalog, "S"), 100, 70, 1, 1)
-    assert verdict.to_dict() == {"categories": ["C"], "decided": True, "reason": verdict.reason}
+    body = apply_length_rule(rule(catalog, "S"), 100, 70, 1, 1).to_dict()
+    assert json.loads(json.dumps(body)) == body  # lists and strings only: a tuple would come back a list
+    assert (body["categories"], body["decided"]) == (["C"], True)
+    assert set(body["reason"]) == {"fr", "en"}
+    assert "70,0 ± 1,0 cm" in body["reason"]["fr"]
+    assert "70.0 ± 1.0 cm" in body["reason"]["en"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import subprocess
 import sys
@@ -13,7 +14,9 @@ import pytest
 from basegun.errors import ModelUnavailable
 from basegun.imaging import decode
 from basegun.models import Models
+from basegun.onnx_session import OnnxSession
 from basegun.settings import REPO_ROOT, Settings
+from basegun.typology import TypologyClassifier
 
 MODELS = REPO_ROOT / "models"
 
@@ -98,11 +101,19 @@ def test_typology_expected_on_every_typology_photo(models: Models, photos: Path,
         assert prediction.key == row["expected"], row["path"]
 
 
-def test_typology_levels_follow_manifest_thresholds(models: Models) -> None:
-    assert models.typology.level(0.5) == "low"
-    assert models.typology.level(0.76) == "medium"
-    assert models.typology.level(0.979) == "medium"
-    assert models.typology.level(0.98) == "high"
+@pytest.mark.parametrize("thresholds", [None, {"confidence_medium": 0.5, "confidence_high": 0.9}])
+def test_typology_levels_follow_manifest_thresholds(tmp_path: Path, thresholds: dict[str, float] | None) -> None:
+    """The shipped manifest's levels, and a retrained model's own: the levels come from the manifest, not the code."""
+    manifest = json.loads((MODELS / "typology.json").read_text(encoding="utf-8"))
+    manifest["thresholds"] = thresholds or manifest["thresholds"]
+    (tmp_path / "typology.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (tmp_path / "typology.onnx").symlink_to(MODELS / "typology.onnx")
+    classifier = TypologyClassifier(OnnxSession.from_manifest_path(tmp_path / "typology.json", 1))
+    medium, high = manifest["thresholds"]["confidence_medium"], manifest["thresholds"]["confidence_high"]
+    assert 0 < medium < high < 1
+    below = math.nextafter  # the nearest float under a threshold is still the level below it
+    levels = [classifier.level(p) for p in (0.0, below(medium, 0), medium, below(high, 0), high, 1.0)]
+    assert levels == ["low", "low", "medium", "medium", "high", "high"]
 
 
 def test_weapon_detector_maps_keypoints_into_the_photo(models: Models, photos: Path) -> None:
