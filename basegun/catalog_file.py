@@ -1,5 +1,6 @@
-"""Reading the catalog file, `basegun/data/typologies.json`: pydantic models of its shape, then the rules that
-tie its parts together, so that the expert-owned data cannot contradict itself.
+"""Reading the catalog file, `basegun/data/typologies.json`: its shape checked by the pydantic models of
+`catalog_schema.py`, then the rules that tie its parts together, so that the expert-owned data cannot contradict
+itself; the result is the catalog's data model (`catalog.py`).
 
 A broken file is refused at load time with one message naming the file and the problem's place in it, such as
 `typologies[10] (revolver).securing.variants[1].steps[0]: missing 'en' text`.
@@ -8,14 +9,13 @@ A broken file is refused at load time with one message naming the file and the p
 from __future__ import annotations
 
 import json
-import string
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Annotated, Any, Literal, NoReturn
+from typing import Any, NoReturn
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ValidationError
 
-from basegun.bilingual import DATA_DIR, LANGUAGES, Text
+from basegun.bilingual import DATA_DIR
 from basegun.catalog import (
     CONFIDENCE_LEVELS,
     Catalog,
@@ -25,163 +25,12 @@ from basegun.catalog import (
     Typology,
     Wording,
 )
+from basegun.catalog_schema import CatalogFile, LengthRuleEntry, LimitEntry, TypologyEntry
 from basegun.legal import LengthRule, LengthWording, Limit, Outcome
 
 DEFAULT_PATH = DATA_DIR / "typologies.json"
 TYPOLOGY_COUNT = 12  # the typology model's classes
 CATEGORIES = ("A", "B", "C", "D", "not_classified")  # the French legal categories, and airsoft replicas
-
-
-def _text(value: Any) -> Text:
-    if not isinstance(value, dict):
-        raise ValueError("expected a text {fr, en}")
-    for lang in LANGUAGES:
-        if not isinstance(value.get(lang), str) or not value[lang].strip():
-            raise ValueError(f"missing '{lang}' text")
-    if extra := sorted(set(value) - set(LANGUAGES)):
-        raise ValueError(f"unexpected languages {extra}")
-    return {lang: value[lang] for lang in LANGUAGES}
-
-
-def _same_placeholders(text: Text) -> Text:
-    names = [{name for _, name, _, _ in string.Formatter().parse(text[lang]) if name} for lang in LANGUAGES]
-    if any(other != names[0] for other in names[1:]):
-        raise ValueError(f"the languages use different placeholders: {dict(zip(LANGUAGES, names, strict=True))}")
-    return text
-
-
-def _non_empty(items: list[Any]) -> list[Any]:
-    if not items:
-        raise ValueError("must not be empty")
-    return items
-
-
-TextField = Annotated[Text, BeforeValidator(_text)]
-Template = Annotated[Text, BeforeValidator(_text), AfterValidator(_same_placeholders)]
-Texts = list[TextField]
-Categories = Annotated[list[str], AfterValidator(_non_empty)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(strict=True, frozen=True)
-
-
-class _Category(_Model):
-    mention: TextField
-    meaning: TextField
-
-
-class _Advice(_Model):
-    low: Template
-    medium: Template
-    high: Template
-
-
-class _LengthPhrases(_Model):
-    """The phrases of a length verdict (`legal.LengthWording`); its list conjunctions are the wording's own."""
-
-    overall: Template
-    barrel: Template
-    measured: Template
-    above: Template
-    not_above: Template
-    below: Template
-    not_below: Template
-    too_close: Template
-    decided: Template
-    open: Template
-    undecided: Template
-
-
-class _Wording(_Model):
-    or_list: Template
-    and_list: Template
-    undetermined: Template
-    low_confidence: Template
-    advice: _Advice
-    lengths: _LengthPhrases
-
-
-class _Limit(_Model):
-    length: Literal["overall", "barrel"]
-    above: Annotated[float, Field(gt=0)] | None = None
-    below: Annotated[float, Field(gt=0)] | None = None
-
-    @model_validator(mode="after")
-    def _one_side(self) -> _Limit:
-        if (self.above is None) == (self.below is None):
-            raise ValueError("needs exactly one of 'above' or 'below'")
-        return self
-
-
-class _Outcome(_Model):
-    categories: Categories
-    when: Literal["all", "any"]
-    limits: Annotated[list[_Limit], AfterValidator(_non_empty)]
-
-
-class _LengthRule(_Model):
-    outcomes: list[_Outcome]
-    otherwise: Categories
-    unmeasured: Categories
-    settle: TextField
-
-
-class _Variant(_Model):
-    key: str
-    label: TextField
-    hint: TextField
-    steps: Annotated[Texts, AfterValidator(_non_empty)]
-
-
-class _NoGuide(_Model):
-    key: str
-    label: TextField
-    hint: TextField
-    expert_reason: TextField
-
-
-class _Securing(_Model):
-    available: bool
-    expert_reason: TextField | None
-    variants: list[_Variant]
-    no_guide: list[_NoGuide] = []
-
-    @model_validator(mode="after")
-    def _guide_or_expert(self) -> _Securing:
-        if self.available and (not self.variants or self.expert_reason is not None):
-            raise ValueError("an available guide needs variants and no expert_reason")
-        if not self.available and (self.variants or self.expert_reason is None):
-            raise ValueError("without a guide, give an expert_reason and no variants")
-        keys = [variant.key for variant in self.variants] + [variant.key for variant in self.no_guide]
-        if len(set(keys)) != len(keys):
-            raise ValueError(f"variant keys must be distinct: {keys}")
-        return self
-
-
-class _Typology(_Model):
-    key: str
-    label: TextField
-    description: TextField
-    categories: Categories
-    length_rule: str | None
-    category_note: TextField | None
-    settle: Texts
-    other_factors: Texts
-    replica_check: bool
-    alarm_check: bool
-    measured: bool
-    securing: _Securing
-
-
-class _File(_Model):
-    notice: TextField
-    categories: dict[str, _Category]
-    length_rules: dict[str, _LengthRule]
-    wording: _Wording
-    securing_common_steps: Annotated[Texts, AfterValidator(_non_empty)]
-    securing_stop: TextField
-    typologies: list[_Typology]
 
 
 def load_catalog(path: Path | None = None) -> Catalog:
@@ -204,13 +53,13 @@ class _Reader:
         except (OSError, json.JSONDecodeError) as exc:
             raise ValueError(f"{self.path}: unreadable catalog: {exc}") from exc
         try:
-            file = _File.model_validate(data)
+            file = CatalogFile.model_validate(data)
         except ValidationError as exc:
             self.fail(*_first_problem(exc, data))
         self.check(file)
         return self.build(file)
 
-    def check(self, file: _File) -> None:
+    def check(self, file: CatalogFile) -> None:
         """What the shape alone cannot say: every name refers to something defined, and the typologies agree
         with their length rules."""
         known = set(file.categories)
@@ -232,7 +81,7 @@ class _Reader:
             if category not in known:
                 self.fail(where, f"unknown category '{category}' (known: {sorted(known)})")
 
-    def check_typology(self, typology: _Typology, file: _File, where: str) -> None:
+    def check_typology(self, typology: TypologyEntry, file: CatalogFile, where: str) -> None:
         self.known(typology.categories, set(file.categories), f"{where}.categories")
         rule_key = typology.length_rule
         if rule_key is not None and rule_key not in file.length_rules:
@@ -258,7 +107,7 @@ class _Reader:
         if typology.alarm_check and "C" not in typology.categories:
             self.fail(f"{where}.alarm_check", "a listed alarm gun is category C, which the typology does not list")
 
-    def build(self, file: _File) -> Catalog:
+    def build(self, file: CatalogFile) -> Catalog:
         """The checked file as the catalog's data model."""
         wording = file.wording
         phrases = LengthWording(**wording.lengths.model_dump(), and_list=wording.and_list, or_list=wording.or_list)
@@ -280,11 +129,11 @@ class _Reader:
         )
 
 
-def _length_rule(key: str, rule: _LengthRule, wording: LengthWording) -> LengthRule:
-    def limit(item: _Limit) -> Limit:
+def _length_rule(key: str, rule: LengthRuleEntry, wording: LengthWording) -> LengthRule:
+    def limit(item: LimitEntry) -> Limit:
         if item.above is not None:
             return Limit(length=item.length, side="above", cm=float(item.above))
-        assert item.below is not None  # _Limit holds exactly one side
+        assert item.below is not None  # LimitEntry holds exactly one side
         return Limit(length=item.length, side="below", cm=float(item.below))
 
     return LengthRule(
@@ -300,7 +149,7 @@ def _length_rule(key: str, rule: _LengthRule, wording: LengthWording) -> LengthR
     )
 
 
-def _typology(item: _Typology) -> Typology:
+def _typology(item: TypologyEntry) -> Typology:
     securing = item.securing
     return Typology(
         key=item.key,
