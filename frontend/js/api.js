@@ -3,13 +3,15 @@
 const UPLOAD_TIMEOUT_MS = 90_000;
 const JSON_TIMEOUT_MS = 30_000;
 
-/** A failed call; `code` is the API's stable code, or network / timeout / aborted / server_error. */
+/** A failed call; `code` is the API's stable code, or network / timeout / aborted / server_error; `detail` the
+ * API's own words, for a code the page has no text for. */
 export class ApiError extends Error {
-  constructor(code, status = 0, retryAfter = null) {
+  constructor(code, status = 0, retryAfter = null, detail = null) {
     super(code);
     this.code = code;
     this.status = status;
     this.retryAfter = retryAfter;
+    this.detail = detail;
   }
 }
 
@@ -17,7 +19,7 @@ function problemFrom(status, type, text, retryAfter) {
   if (type.includes("json")) {
     try {
       const body = JSON.parse(text);
-      if (body && typeof body.code === "string") return new ApiError(body.code, status, retryAfter);
+      if (body && typeof body.code === "string") return new ApiError(body.code, status, retryAfter, body.detail ?? null);
     } catch {
       // not JSON after all: reported below as a server error
     }
@@ -52,8 +54,8 @@ async function request(path, init) {
   return JSON.parse(text);
 }
 
-export function getJSON(path) {
-  return request(path, { method: "GET" });
+export function getJSON(path, init = {}) {
+  return request(path, { method: "GET", ...init });
 }
 
 export function postJSON(path, body) {
@@ -66,13 +68,21 @@ export function postJSON(path, body) {
  * Returns {promise, cancel}.
  */
 export function upload(path, blob, filename, fields = {}, onProgress = () => {}) {
+  const form = new FormData();
+  form.append("image", blob, filename);
+  for (const [name, value] of Object.entries(fields)) if (value != null) form.append(name, value);
+  return postForm(path, form, onProgress);
+}
+
+/**
+ * POST a multipart form; `onProgress(fraction)` follows the upload, `timeout` in ms (0: none, for a seizure's
+ * many photos). Resolves to the JSON answer. Returns {promise, cancel}.
+ */
+export function postForm(path, form, onProgress = () => {}, timeout = UPLOAD_TIMEOUT_MS) {
   const xhr = new XMLHttpRequest();
   const promise = new Promise((resolve, reject) => {
-    const form = new FormData();
-    form.append("image", blob, filename);
-    for (const [name, value] of Object.entries(fields)) if (value != null) form.append(name, value);
     xhr.open("POST", path);
-    xhr.timeout = UPLOAD_TIMEOUT_MS;
+    xhr.timeout = timeout;
     xhr.setRequestHeader("accept", "application/json");
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable) onProgress(event.loaded / event.total);

@@ -73,7 +73,7 @@ def test_compare_locales_same_keys() -> None:
 def test_find_every_text_key_in_locales() -> None:
     known = keys(locale("fr"))
     sources = [p.read_text(encoding="utf-8") for p in FRONTEND.rglob("*.js")]
-    sources.append((FRONTEND / "index.html").read_text(encoding="utf-8"))
+    sources += [(FRONTEND / page).read_text(encoding="utf-8") for page in ("index.html", "station.html")]
     used = set()
     for source in sources:
         used |= set(re.findall(r'\bt\("([a-z_]+(?:\.[a-z_]+)+)"', source))
@@ -81,6 +81,17 @@ def test_find_every_text_key_in_locales() -> None:
     assert used, "no text keys found: the pattern no longer matches the code"
     missing = {key for key in used if key not in known and not any(k.startswith(key + ".") for k in known)}
     assert missing == set()
+
+
+def test_station_page_speaks_through_the_app_modules() -> None:
+    """The station page has no words of its own in code: its texts are the locales', its calls api.js's."""
+    source = (FRONTEND / "station.js").read_text(encoding="utf-8")
+    imported = set(re.findall(r'from "\./js/(\w+)\.js"', source))
+    assert {"api", "dom", "i18n"} <= imported
+    french = re.findall(r'"[^"\n]*[àâçéèêëîïôûùœ][^"\n]*"', source)
+    assert french == [], "words written in station.js instead of locales/"
+    assert "XMLHttpRequest" not in source
+    assert "fetch(" not in source
 
 
 def test_read_index_allows_zoom_and_holds_no_inline_code() -> None:
