@@ -15,10 +15,10 @@ from basegun.settings import get_settings
 
 
 def _row(path: Path, answer: dict[str, Any]) -> str:
+    """One line of the table: the photo, its typology, confidence and category, as the answer words them."""
     if not answer["firearm_detected"]:
         return f"{path}\tno firearm found"
-    legal = answer["legal"]
-    category = legal["category_text"]["fr"] if legal["asserted"] else "non déterminée"
+    category = answer["legal"]["category_text"]["fr"]  # the answer-maker's words, "Indéterminée" below the gate
     return (
         f"{path}\t{answer['typology']['label']}\t{answer['confidence']:.1%} ({answer['confidence_level']})"
         f"\tcatégorie : {category}"
