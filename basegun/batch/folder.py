@@ -1,4 +1,5 @@
-"""`basegun triage FOLDER`: a station's folder of photos in, the three reports written on the same computer."""
+"""The library side of `basegun triage FOLDER`: a station's folder of photos in, the three reports written on the
+same computer (the command itself, and its progress bar, are `cli/commands.py`)."""
 
 from __future__ import annotations
 
