@@ -18,6 +18,7 @@ from api.problems import problem
 log = logging.getLogger("basegun.access")
 
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_DECIMAL = re.compile(r"[0-9]{1,20}")
 CSP = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; script-src 'self'; style-src 'self'; "
     "connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -118,7 +119,7 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         declared = _header(scope, b"content-length")
-        if declared and declared.isdigit() and int(declared) > limit:
+        if declared and _DECIMAL.fullmatch(declared) and int(declared) > limit:
             await self._refuse(limit, scope, receive, send)
             return
         received = 0

@@ -22,6 +22,7 @@ ARCHIVE_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"\xfd7zXZ",
 ARCHIVE_SUFFIXES = frozenset({".zip", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".tar", ".zst"})
 SYSTEM_FOLDERS = frozenset({"__MACOSX"})
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_NUMBER = re.compile(r"([0-9]+)")
 
 
 @dataclass
@@ -136,6 +137,10 @@ def _head(path: Path) -> bytes:
         return b""  # the photo analysis reads it again and reports why it cannot
 
 
-def _natural(text: str) -> list[object]:
-    """Sort 'arme 2' before 'arme 10', as a person would."""
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text)]
+def _natural(text: str) -> list[tuple[int, int | str]]:
+    """Sort 'arme 2' before 'arme 10', as a person would.
+
+    Only ASCII digits count as numbers: `str.isdigit()` also accepts '²' or '①', which `int()` refuses. Numbers and
+    words are tagged so that they never meet in one comparison (a name may start with either).
+    """
+    return [(0, int(part)) if part.isdecimal() else (1, part.lower()) for part in _NUMBER.split(text) if part]
