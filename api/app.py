@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from api import logs, problems
-from api.middleware import BodyLimit, RateLimit, RequestContext
+from api import docs, logs, problems, uploads
+from api.clients import networks
+from api.inference import InferencePool
+from api.middleware import Admission, BodyLimit, CrossSiteGuard, RateLimit, RequestContext
 from api.routes import alarm, batches, health, identify, measure, replica, typologies
 from basegun import __version__
 from basegun.errors import ModelUnavailable
@@ -22,6 +23,8 @@ from basegun.settings import Settings, get_settings
 log = logging.getLogger("basegun.api")
 
 UPLOAD_OVERHEAD = 256 * 1024  # multipart boundaries and headers around the photo
+# What a request costs against the client's rate limit: a batch is many photos.
+COST_BY_PATH = {batches.PATH: 10}
 
 
 class StartupError(RuntimeError):
@@ -42,10 +45,10 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
                 log.critical("cannot start: %s", exc.detail)
                 raise StartupError(exc.detail) from None
         app.state.service = service
-        app.state.inference_pool = ThreadPoolExecutor(settings.inference_workers, thread_name_prefix="inference")
+        app.state.inference_pool = InferencePool(settings.inference_workers, settings.inference_queue)
         log.info("ready", extra={"models": list(service.models.sessions())})
         yield
-        app.state.inference_pool.shutdown(wait=True)
+        app.state.inference_pool.shutdown()
         app.state.service = None
         service.close()
 
@@ -56,20 +59,33 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
         description="Every answer is information only: the legal category of a weapon is settled by an expert.",
         license_info={"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        form_limits={"max_files": 1, "max_fields": 4},  # one photo: the batch route allows more
     )
     app.state.service = None
     problems.install(app)
+    uploads.spool_to_disk_beyond(settings.upload_spool_bytes)
     for module in (health, identify, measure, typologies, alarm, replica, batches):
         app.include_router(module.router)
+    if settings.api_docs:
+        app.include_router(docs.router)
 
     upload_limit = settings.max_upload_bytes + UPLOAD_OVERHEAD
+    app.add_middleware(Admission, path=batches.PATH, admit=batches.admit)
     app.add_middleware(
         BodyLimit,
         limit_for=lambda path: (
             batches.BODY_LIMIT if path == batches.PATH else upload_limit if path.startswith("/api/") else None
         ),
+        timeout=settings.body_timeout_seconds,
     )
-    app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute, trust_forwarded=settings.trust_forwarded)
+    app.add_middleware(
+        RateLimit,
+        per_minute=settings.rate_limit_per_minute,
+        cost_for=lambda path: COST_BY_PATH.get(path, 1) if path.startswith("/api/") else 0,
+    )
+    app.add_middleware(CrossSiteGuard, allowed_origins=settings.cors_origins)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -77,7 +93,7 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
             allow_methods=["GET", "POST"],
             allow_headers=["*"],
         )
-    app.add_middleware(RequestContext, trust_forwarded=settings.trust_forwarded)
+    app.add_middleware(RequestContext, trusted_proxies=networks(settings.trusted_proxies))
     if settings.frontend_dir.is_dir():
         app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="frontend")
     else:

@@ -1,14 +1,13 @@
-"""Dependencies shared by the routes: the loaded service, the inference pool, and reading an uploaded photo."""
+"""Dependencies shared by the routes: the loaded service, and an uploaded photo read and answered in the pool."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request, UploadFile
 
+from api.inference import InferencePool
 from basegun.errors import ModelUnavailable
 from basegun.imaging import check_size
 from basegun.service import Basegun
@@ -27,10 +26,17 @@ def get_service(request: Request) -> Basegun:
 ServiceDep = Annotated[Basegun, Depends(get_service)]
 
 
-async def run_inference(request: Request, call: Callable[..., T], *args: object) -> T:
-    """Run blocking model work in the inference pool (sized to the cores), never on the event loop."""
-    pool: ThreadPoolExecutor = request.app.state.inference_pool
-    return await asyncio.get_running_loop().run_in_executor(pool, call, *args)
+async def infer_upload(
+    request: Request, upload: UploadFile, service: Basegun, call: Callable[..., T], *args: object
+) -> T:
+    """`call(photo bytes, *args)` in the inference pool, never on the event loop; refused (503 `busy`) when the pool
+    and its queue are full, or (507 `storage_full`) when the answer could not be stored, before the upload is read."""
+    pool: InferencePool = request.app.state.inference_pool
+    with pool.slot():
+        if service.store is not None:
+            service.disk.check()
+        data = await read_upload(upload, service)
+        return await pool.run(request.receive, call, data, *args)
 
 
 async def read_upload(upload: UploadFile, service: Basegun) -> bytes:

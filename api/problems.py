@@ -5,7 +5,6 @@ Nothing a client sends may produce a 500, and no answer ever carries an exceptio
 
 from __future__ import annotations
 
-import logging
 from http import HTTPStatus
 
 from fastapi import FastAPI, Request
@@ -17,13 +16,16 @@ from basegun.errors import (
     BasegunError,
     BatchNotReady,
     BatchRejected,
+    Busy,
+    ClientLimitReached,
+    CrossSiteRefused,
     ImageRejected,
     InvalidRequest,
+    LimitReached,
     ModelUnavailable,
     NotFound,
+    StorageFull,
 )
-
-log = logging.getLogger(__name__)
 
 PROBLEM_TYPE = "https://basegun.invalid/problems/"
 STATUS_BY_CODE = {
@@ -35,6 +37,11 @@ STATUS_BY_CODE = {
     "too_many_entries": 413,
 }
 STATUS_BY_TYPE: list[tuple[type[BasegunError], int]] = [
+    (ClientLimitReached, 429),
+    (Busy, 503),
+    (LimitReached, 503),
+    (StorageFull, 507),
+    (CrossSiteRefused, 403),
     (ImageRejected, 422),
     (BatchRejected, 422),
     (BatchNotReady, 409),
@@ -65,10 +72,16 @@ def status_for(error: BasegunError) -> int:
     return next((status for kind, status in STATUS_BY_TYPE if isinstance(error, kind)), 422)
 
 
+def response_for(error: BasegunError) -> JSONResponse:
+    """The answer to a Basegun error, wherever it is raised (a route, or a middleware before any route)."""
+    messages = getattr(error, "messages", None)  # advice for the user, in French and English
+    headers = {"retry-after": str(error.retry_after)} if isinstance(error, LimitReached) else None
+    return problem(status_for(error), error.code, error.detail, headers=headers, messages=messages)
+
+
 async def _basegun_error(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, BasegunError)
-    messages = getattr(error, "messages", None)  # advice for the user, in French and English
-    return problem(status_for(error), error.code, error.detail, messages=messages)
+    return response_for(error)
 
 
 async def _validation_error(_: Request, error: Exception) -> JSONResponse:
@@ -89,13 +102,13 @@ async def _http_error(_: Request, error: Exception) -> JSONResponse:
     return problem(error.status_code, code, detail, headers=getattr(error, "headers", None))
 
 
-async def _unexpected(request: Request, error: Exception) -> JSONResponse:
-    log.exception("unexpected error", extra={"path": request.url.path})
+def internal_error() -> JSONResponse:
+    """The answer to a bug: no exception text; the request id in the headers finds its one log line."""
     return problem(500, "internal_error", "An unexpected error occurred; it has been logged.")
 
 
 def install(app: FastAPI) -> None:
+    """Unexpected exceptions are answered (and logged once, with the request id) by `RequestContext`."""
     app.add_exception_handler(BasegunError, _basegun_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected)

@@ -78,3 +78,37 @@ class BatchNotReady(BasegunError):
     """A batch's report was asked for before the batch finished (or after it was interrupted)."""
 
     code = "batch_not_ready"
+
+
+class LimitReached(BasegunError):
+    """The service, or this client, is at a limit for now: the same request may succeed after `retry_after` seconds."""
+
+    code = "busy"
+
+    def __init__(self, detail: str, code: str | None = None, retry_after: int = 5) -> None:
+        super().__init__(detail, code)
+        self.retry_after = retry_after
+
+
+class Busy(LimitReached):
+    """Every inference worker is taken and the queue in front of them is full."""
+
+    code = "busy"
+
+
+class ClientLimitReached(LimitReached):
+    """This client sends more than its share: too many requests, or too many batches still open."""
+
+    code = "rate_limited"
+
+
+class StorageFull(BasegunError):
+    """The data folder is at its quota, or the disk under it nearly full: nothing new is accepted."""
+
+    code = "storage_full"
+
+
+class CrossSiteRefused(BasegunError):
+    """A browser sent a state-changing request on behalf of another site's page."""
+
+    code = "cross_site_request"

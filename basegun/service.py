@@ -13,7 +13,9 @@ from basegun.alarm import AlarmChecker, AlarmTexts, MarkingRules
 from basegun.answer import AnswerMaker
 from basegun.assess import WeaponAssessor
 from basegun.catalog_file import load_catalog
+from basegun.disk import DiskBudget
 from basegun.errors import InvalidRequest, ModelUnavailable, NotFound
+from basegun.every import Every
 from basegun.identify import Identifier
 from basegun.imaging import Limits, decode
 from basegun.measure import Measurer, length_rule_of
@@ -45,10 +47,16 @@ class Basegun:
         self.assessor = WeaponAssessor(self.identifier, self.measurer, self.alarm)
         self.replica = ReplicaChecker(self.catalog, rules, ReplicaTexts.load())
         self.store = ResultStore(settings.data_dir / "basegun.sqlite3", settings.retention_days) if store else None
+        self.disk = DiskBudget(settings.data_dir, settings.data_quota_bytes, settings.min_free_bytes)
+        self._purger: Every | None = None
         if self.store is not None:
-            purged = self.store.purge_expired()
-            if purged:
-                log.info("expired results deleted", extra={"count": purged})
+            self.purge()
+            self._purger = Every(settings.purge_every_seconds, self.purge, "results-purge")
+
+    def purge(self) -> None:
+        """Results go when their time is up: at start, then on a timer, even on a server never restarted."""
+        if self.store is not None and (purged := self.store.purge_expired()):
+            log.info("expired results deleted", extra={"count": purged})
 
     def identify(self, data: bytes) -> dict[str, Any]:
         """Identify one photo; the answer is stored (never the photo) and carries its id."""
@@ -91,5 +99,7 @@ class Basegun:
         return {"id": result_id, **answer}
 
     def close(self) -> None:
+        if self._purger is not None:
+            self._purger.stop()
         if self.store is not None:
             self.store.close()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -42,9 +43,30 @@ class Settings(BaseSettings):
 
     data_dir: Path = Field(Path("var"), description="Where results (and batch photos and reports) are kept.")
     retention_days: float = Field(30, gt=0, description="Results, photos and reports are deleted after this.")
-    rate_limit_per_minute: int = Field(120, ge=0, description="Requests per client per minute; 0 disables it.")
+    purge_every_seconds: float = Field(3600, gt=0, description="How often expired results and batches are deleted.")
+    data_quota_bytes: int = Field(10 * 1024**3, ge=0, description="Most the data folder may hold; 0: no quota.")
+    min_free_bytes: int = Field(1024**3, ge=0, description="Nothing new is accepted when the disk has less free.")
+
+    # Admission: what the service takes at once, so that no client can fill the memory or the queues.
+    inference_queue: int = Field(
+        default_factory=lambda: 2 * (os.cpu_count() or 1), ge=0, description="Requests waiting for a worker."
+    )
+    max_open_batches: int = Field(20, ge=1, description="Batches queued or running, every client together.")
+    max_open_batches_per_client: int = Field(3, ge=1, description="Batches queued or running for one client.")
+    upload_spool_bytes: int = Field(64 * 1024, ge=0, description="An uploaded part beyond this goes to disk.")
+
+    # The HTTP server (`basegun serve`).
+    limit_concurrency: int = Field(64, ge=1, description="Connections and requests at once; more get a 503.")
+    keep_alive_seconds: int = Field(5, ge=1, description="An idle keep-alive connection is closed after this.")
+    body_timeout_seconds: float = Field(30, gt=0, description="Longest wait for the next piece of a request body.")
+
+    rate_limit_per_minute: int = Field(120, ge=0, description="Request cost per client per minute; 0 disables it.")
     cors_origins: list[str] = []
-    trust_forwarded: bool = Field(False, description="Trust X-Forwarded-For/Proto from a reverse proxy.")
+    trusted_proxies: list[str] = Field(
+        [], description="Addresses or networks of the reverse proxies whose X-Forwarded-For/-Proto are believed."
+    )
+    trust_forwarded: bool = Field(False, description="Replaced by trusted_proxies: refused when set alone.")
+    api_docs: bool = Field(False, description="Serve the interactive API docs at /docs (Swagger UI from its CDN).")
     log_level: str = "INFO"
 
     @field_validator("cors_origins")
@@ -53,6 +75,22 @@ class Settings(BaseSettings):
         if "*" in origins:
             raise ValueError("a wildcard CORS origin is refused: list the origins allowed to call the API")
         return origins
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, proxies: list[str]) -> list[str]:
+        for proxy in proxies:
+            ipaddress.ip_network(proxy, strict=False)  # a ValueError names the bad entry
+        return proxies
+
+    @model_validator(mode="after")
+    def _forwarded_needs_proxies(self) -> Settings:
+        if self.trust_forwarded and not self.trusted_proxies:
+            raise ValueError(
+                "BASEGUN_TRUST_FORWARDED is replaced by BASEGUN_TRUSTED_PROXIES: list the reverse proxies' addresses "
+                "(e.g. BASEGUN_TRUSTED_PROXIES='[\"127.0.0.1\"]'); X-Forwarded-For is believed only from them"
+            )
+        return self
 
     def manifest_path(self, name: str) -> Path:
         """Resolve a manifest setting against the models folder."""

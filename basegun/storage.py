@@ -2,7 +2,8 @@
 
 Stores JSON results (never photo bytes) so that a result id can be looked up later (the final summary, a replica
 check that cites an alarm check). Writes are atomic transactions: a failed or hostile request never damages what is
-already stored. Old results are deleted after the retention period.
+already stored. Old results are deleted after the retention period, and overwritten as they are (`secure_delete`):
+a deleted answer is not left readable in the file's free pages. The files are the service user's only (0600).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from basegun.errors import NotFound
+from basegun.files import FILE_MODE, private_folder
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
@@ -32,9 +34,11 @@ class ResultStore:
     """A small thread-safe key-value store of JSON results."""
 
     def __init__(self, path: Path, retention_days: float) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
+        path.touch(mode=FILE_MODE)  # sqlite would create it with the umask's mode
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA secure_delete=ON")
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.executescript(_SCHEMA)
         self.retention_seconds = retention_days * 86400

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from basegun.errors import BasegunError
-from basegun.settings import get_settings
+from basegun.settings import Settings, get_settings
 
 
 def _row(path: Path, answer: dict[str, Any]) -> str:
@@ -89,9 +89,20 @@ def serve(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     logs.configure(settings.log_level)
+    os.umask(0o077)  # whatever else writes under the data folder (SQLite's journal) is the service user's only
     app = create_app(settings, Basegun(settings))
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None)
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, **server_limits(settings))
     return 0
+
+
+def server_limits(settings: Settings) -> dict[str, Any]:
+    """uvicorn's limits from the settings; X-Forwarded-* are left to the app, which trusts only listed proxies."""
+    return {
+        "proxy_headers": False,
+        "limit_concurrency": settings.limit_concurrency,
+        "timeout_keep_alive": settings.keep_alive_seconds,
+        "h11_max_incomplete_event_size": 64 * 1024,  # request line and headers
+    }
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, File, Request, UploadFile
 
-from api.deps import ServiceDep, read_upload, run_inference
+from api.deps import ServiceDep, infer_upload
 
 router = APIRouter(prefix="/api/v1", tags=["alarm and replica checks"])
 
@@ -19,5 +19,4 @@ async def alarm_check(
         ..., description="A sharp close-up of the engraved markings (maker, model, calibre)"
     ),
 ) -> dict[str, Any]:
-    data = await read_upload(image, service)
-    return await run_inference(request, service.alarm_check, data)
+    return await infer_upload(request, image, service, service.alarm_check)

@@ -10,7 +10,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.types import Scope
 
+from api.clients import SCOPE_KEY, header
 from basegun.batch.archive import BatchLimits, Upload
 from basegun.batch.manager import BatchManager, batch_limits
 from basegun.batch.report_html import CSS, for_serving
@@ -53,8 +55,22 @@ def with_urls(status: dict[str, Any]) -> dict[str, Any]:
     return {**status, "reports": reports}
 
 
-@router.post("", status_code=202, summary="Send a seizure: many photos, or a zip with one folder per weapon")
+def admit(scope: Scope) -> None:
+    """Before the upload is read: this client's open batches, every client's, the disk (for its declared size)."""
+    manager: BatchManager | None = getattr(scope["app"].state, "batches", None)
+    if manager is not None:
+        declared = header(scope, b"content-length") or ""
+        manager.admit(scope[SCOPE_KEY], int(declared) if declared.isascii() and declared.isdecimal() else 0)
+
+
+@router.post(
+    "",
+    status_code=202,
+    summary="Send a seizure: many photos, or a zip with one folder per weapon",
+    form_limits={"max_files": BatchLimits().max_photos, "max_fields": 4},
+)
 async def create_batch(
+    request: Request,
     batches: BatchesDep,
     images: list[UploadFile] | None = File(  # noqa: B008
         None, description="Photos; a name like 'arme 1/gauche.jpg' groups photos by weapon, else one weapon each"
@@ -68,10 +84,10 @@ async def create_batch(
         raise InvalidRequest("Send either photos ('images') or one zip ('archive'), not both.", code="batch_source")
     if archive is not None:
         title = name or PurePosixPath(archive.filename or "lot").stem
-        status = await run_in_threadpool(batches.submit_archive, archive.file, title)
+        status = await run_in_threadpool(batches.submit_archive, archive.file, title, request.scope[SCOPE_KEY])
     else:
         uploads = [Upload(image.filename or f"photo-{i + 1}", image.file) for i, image in enumerate(images or [])]
-        status = await run_in_threadpool(batches.submit_files, uploads, name or "lot")
+        status = await run_in_threadpool(batches.submit_files, uploads, name or "lot", request.scope[SCOPE_KEY])
     return JSONResponse(with_urls(status), status_code=202, headers={"location": f"{PATH}/{status['id']}"})
 
 

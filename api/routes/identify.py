@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, File, Request, UploadFile
 
-from api.deps import ServiceDep, read_upload, run_inference
+from api.deps import ServiceDep, infer_upload
 
 router = APIRouter(prefix="/api/v1", tags=["identification"])
 
@@ -17,5 +17,4 @@ async def identify(
     service: ServiceDep,
     image: UploadFile = File(..., description="The photo: JPEG, PNG, WebP, HEIC, BMP, TIFF or GIF"),  # noqa: B008
 ) -> dict[str, Any]:
-    data = await read_upload(image, service)
-    return await run_inference(request, service.identify, data)
+    return await infer_upload(request, image, service, service.identify)

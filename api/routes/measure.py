@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 
-from api.deps import ServiceDep, read_upload, run_inference
+from api.deps import ServiceDep, infer_upload
 
 router = APIRouter(prefix="/api/v1", tags=["measurement"])
 
@@ -22,5 +22,4 @@ async def measure(
         None, description="A typology key: its length rule then gives the legal category the lengths imply"
     ),
 ) -> dict[str, Any]:
-    data = await read_upload(image, service)
-    return await run_inference(request, service.measure, data, typology or None)
+    return await infer_upload(request, image, service, service.measure, typology or None)

@@ -1,8 +1,9 @@
 """Unpacking a batch that arrives as a zip archive, or as many uploaded files, without trusting it.
 
-The archive as a whole is refused (`BatchRejected`) when it is not a zip, holds too many entries, would unpack
-to more than the batch limit, or compresses too well to be photos (a zip bomb): those are checked from the
-central directory before anything is written, and the sizes are counted again while unpacking, since a
+The archive as a whole is refused (`BatchRejected`) when it is not a zip, holds too many entries or too large a
+directory (read from its end record, before `zipfile` parses anything), has entries sharing their data, would unpack
+to more than the batch limit, or compresses too well to be photos (a zip bomb, entry by entry and as a whole):
+those are checked before anything is written, and the sizes are counted again while unpacking, since a
 hostile archive can lie in its headers. A single bad entry (a path out of the folder, a link, an archive inside
 the archive, an encrypted or oversized file) is skipped and listed with its reason. Photos are written under
 generated names; the names from the archive are only shown.
@@ -24,12 +25,16 @@ from basegun.batch.intake import (
     Intake,
     UnsafeName,
     archive_reason,
+    capped,
     group,
     hidden_reason,
     safe_name,
+    shown,
     unwrap,
 )
-from basegun.errors import BatchRejected
+from basegun.batch.zipcheck import Directory, check_overlaps, read_directory
+from basegun.errors import BatchRejected, StorageFull
+from basegun.files import create_private, private_folder
 from basegun.weapon import Skipped
 
 CHUNK = 1 << 20
@@ -48,6 +53,12 @@ class BatchLimits:
     # ratio on a sizeable entry is a zip bomb.
     max_ratio: float = 100.0
     ratio_floor_bytes: int = 1024 * 1024
+    # The same, for the archive as a whole: 500 entries of 1 MiB of zeros each pass the entry check, not this one.
+    max_total_ratio: float = 50.0
+    total_ratio_floor_bytes: int = 64 * 1024 * 1024
+    # A directory record is 46 bytes plus the name: 512 bytes an entry leaves room for long names.
+    max_directory_bytes: int = 2000 * 512
+    max_skipped_listed: int = 200
 
 
 @dataclass(frozen=True)
@@ -58,31 +69,59 @@ class Upload:
     file: BinaryIO
 
 
-def unpack_zip(source: BinaryIO | Path, destination: Path, limits: BatchLimits) -> Intake:
-    """Unpack the photos of a zip into `destination` and group them; refuse a hostile archive as a whole."""
+def unpack_zip(source: BinaryIO | Path, destination: Path, limits: BatchLimits, room: int | None = None) -> Intake:
+    """Unpack the photos of a zip into `destination` and group them; refuse a hostile archive as a whole.
+
+    `room` is what the disk budget allows this batch to write (`StorageFull` past it).
+    """
+    with source.open("rb") if isinstance(source, Path) else nullcontext(source) as file:
+        return _unpack(file, destination, limits, room)
+
+
+def _unpack(file: BinaryIO, destination: Path, limits: BatchLimits, room: int | None) -> Intake:
+    _check_end_record(read_directory(file), limits)
+    archive_bytes = file.seek(0, 2)
     try:
-        archive = zipfile.ZipFile(source)
+        archive = zipfile.ZipFile(file)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise BatchRejected("The archive is not a readable zip file.", code="not_a_zip") from exc
     with archive:
+        check_overlaps(archive, file)
         entries = [info for info in archive.infolist() if not info.is_dir()]
-        _check_directory(entries, limits)
-        writer = _Writer(destination, limits)
+        by_ratio = max(limits.total_ratio_floor_bytes, int(limits.max_total_ratio * archive_bytes))
+        allowed = min(limits.max_total_bytes, by_ratio)
+        _check_directory(entries, limits, allowed)
+        writer = _Writer(destination, limits, allowed, room)
         for info in entries:
             writer.add(info.filename, partial(archive.open, info), skip=_entry_reason(info, limits))
         return writer.intake(wrapped=True)
 
 
-def store_uploads(uploads: Iterable[Upload], destination: Path, limits: BatchLimits) -> Intake:
+def store_uploads(uploads: Iterable[Upload], destination: Path, limits: BatchLimits, room: int | None = None) -> Intake:
     """Store uploaded photos into `destination` and group them by the folder in their names."""
-    writer = _Writer(destination, limits)
+    writer = _Writer(destination, limits, limits.max_total_bytes, room)
     for upload in uploads:
         writer.add(upload.name, _already_open(upload.file), skip=None)
     return writer.intake(wrapped=False)
 
 
-def _check_directory(entries: list[zipfile.ZipInfo], limits: BatchLimits) -> None:
-    if len(entries) > limits.max_entries:
+def _check_end_record(directory: Directory, limits: BatchLimits) -> None:
+    """Counted from the end record, before the directory is parsed: its size bounds what `zipfile` will hold."""
+    if directory.entries > limits.max_entries:
+        raise BatchRejected(
+            f"The archive holds {directory.entries} files; a batch takes at most {limits.max_entries}.",
+            code="too_many_entries",
+        )
+    if directory.size > limits.max_directory_bytes:
+        raise BatchRejected(
+            f"The archive's directory is {directory.size // 1024} KB, over the limit of "
+            f"{limits.max_directory_bytes // 1024} KB (too many files, or names far too long).",
+            code="too_many_entries",
+        )
+
+
+def _check_directory(entries: list[zipfile.ZipInfo], limits: BatchLimits, allowed: int) -> None:
+    if len(entries) > limits.max_entries:  # the end record may understate the count
         raise BatchRejected(
             f"The archive holds {len(entries)} files; a batch takes at most {limits.max_entries}.",
             code="too_many_entries",
@@ -90,6 +129,8 @@ def _check_directory(entries: list[zipfile.ZipInfo], limits: BatchLimits) -> Non
     total = sum(info.file_size for info in entries)
     if total > limits.max_total_bytes:
         raise BatchRejected(_too_large(limits), code="batch_too_large")
+    if total > allowed:
+        raise BatchRejected(_bomb(allowed), code="archive_bomb")
     for info in entries:
         if info.file_size > limits.ratio_floor_bytes and info.file_size > limits.max_ratio * max(info.compress_size, 1):
             raise BatchRejected(
@@ -118,10 +159,11 @@ def _already_open(file: IO[bytes]) -> Opener:
 class _Writer:
     """Writes accepted files under generated names, counting every byte against the limits."""
 
-    def __init__(self, destination: Path, limits: BatchLimits) -> None:
-        destination.mkdir(parents=True, exist_ok=True)
-        self.destination = destination
+    def __init__(self, destination: Path, limits: BatchLimits, allowed_total: int, room: int | None) -> None:
+        self.destination = private_folder(destination)
         self.limits = limits
+        self.allowed_total = allowed_total
+        self.room = room
         self.total = 0
         self.files: list[tuple[PurePosixPath, Path]] = []
         self.skipped: list[Skipped] = []
@@ -130,7 +172,7 @@ class _Writer:
         try:
             name = safe_name(raw_name)
         except UnsafeName as unsafe:
-            self.skipped.append(Skipped(raw_name, unsafe.code, unsafe.detail))
+            self.skipped.append(Skipped(shown(raw_name), unsafe.code, unsafe.detail))
             return
         skip = skip or hidden_reason(name)
         if skip is not None:
@@ -142,7 +184,7 @@ class _Writer:
             )
         path = self.destination / f"{len(self.files):04d}"
         try:
-            with open_file() as source, path.open("wb") as target:
+            with open_file() as source, create_private(path) as target:
                 head = source.read(8)
                 skip = archive_reason(str(name), head)
                 if skip is None and self._copy(head, source, target) > self.limits.max_photo_bytes:
@@ -166,6 +208,10 @@ class _Writer:
             self.total += len(chunk)
             if self.total > self.limits.max_total_bytes:
                 raise BatchRejected(_too_large(self.limits), code="batch_too_large")
+            if self.total > self.allowed_total:
+                raise BatchRejected(_bomb(self.allowed_total), code="archive_bomb")
+            if self.room is not None and self.total > self.room:
+                raise StorageFull("The batch does not fit in the service's storage now; try again later.")
             if written > self.limits.max_photo_bytes:
                 break
             target.write(chunk)
@@ -182,11 +228,19 @@ class _Writer:
                 "The batch holds no photo to analyse" + (f" (skipped: {reasons})." if reasons else "."),
                 code="empty_batch",
             )
-        return Intake(weapons=group(zip(names, (path for _, path in self.files), strict=True)), skipped=self.skipped)
+        weapons = group(zip(names, (path for _, path in self.files), strict=True))
+        return Intake(weapons=weapons, skipped=capped(self.skipped, self.limits.max_skipped_listed))
 
 
 def _too_large(limits: BatchLimits) -> str:
     return f"The batch would unpack to more than {limits.max_total_bytes // 1024**2} MB."
+
+
+def _bomb(allowed: int) -> str:
+    return (
+        f"The archive would unpack to more than {allowed // 1024**2} MB, far more than its own size: photos never "
+        "compress that well (a zip bomb?)."
+    )
 
 
 def _photo_too_large(limits: BatchLimits) -> str:

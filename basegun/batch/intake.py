@@ -23,6 +23,9 @@ ARCHIVE_SUFFIXES = frozenset({".zip", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar
 SYSTEM_FOLDERS = frozenset({"__MACOSX"})
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _NUMBER = re.compile(r"([0-9]+)")
+MAX_PART_BYTES = 255  # what a file system takes for one name
+MAX_NAME_BYTES = 1024  # a whole path: folders and file name
+MAX_SKIPPED_LISTED = 200
 
 
 @dataclass
@@ -47,11 +50,14 @@ class UnsafeName(ValueError):
 
 
 def safe_name(raw: str) -> PurePosixPath:
-    """A relative name with no way out of the batch, or `UnsafeName` (absolute, `..`, drive letter, control chars).
+    """A relative name with no way out of the batch, or `UnsafeName` (absolute, `..`, drive letter, control chars,
+    a name longer than a file system takes).
 
     Backslashes count as separators: Windows zip tools write them.
     """
     name = raw.replace("\\", "/")
+    if len(name.encode("utf-8", "surrogatepass")) > MAX_NAME_BYTES:
+        raise UnsafeName("name_too_long", f"The name is longer than {MAX_NAME_BYTES} bytes.")
     if any(ord(char) < 32 for char in name):
         raise UnsafeName("unsafe_path", "The name contains control characters.")
     if name.startswith("/") or _DRIVE.match(name):
@@ -61,7 +67,28 @@ def safe_name(raw: str) -> PurePosixPath:
         raise UnsafeName("unsafe_path", "The name climbs out of its folder ('..') and could write outside the batch.")
     if not parts:
         raise UnsafeName("unsafe_path", "The name is empty.")
+    if any(len(part.encode("utf-8", "surrogatepass")) > MAX_PART_BYTES for part in parts):
+        raise UnsafeName("name_too_long", f"A folder or file name is longer than {MAX_PART_BYTES} bytes.")
     return PurePosixPath(*parts)
+
+
+def shown(raw: str) -> str:
+    """A name as it may be listed: cut to `MAX_PART_BYTES` (a hostile name may be 60 KB long)."""
+    data = raw.encode("utf-8", "surrogatepass")
+    if len(data) <= MAX_PART_BYTES:
+        return raw
+    return data[: MAX_PART_BYTES - 3].decode("utf-8", "ignore") + "…"
+
+
+def capped(skipped: list[Skipped], limit: int = MAX_SKIPPED_LISTED) -> list[Skipped]:
+    """The first `limit` files set aside, then one line counting the others: a report stays readable and small."""
+    if len(skipped) <= limit:
+        return skipped
+    more = len(skipped) - limit
+    return [
+        *skipped[:limit],
+        Skipped(f"(+{more})", "more_skipped", f"{more} more files were set aside; only the first {limit} are listed."),
+    ]
 
 
 def hidden_reason(name: PurePosixPath) -> Skipped | None:
@@ -119,7 +146,7 @@ def from_folder(folder: Path) -> Intake:
                 files.append((relative, path))
         dirs[:] = [d for d in dirs if not (d.startswith(".") or d in SYSTEM_FOLDERS)]
     intake.weapons = group(files)
-    intake.skipped.sort(key=lambda s: _natural(s.name))
+    intake.skipped = capped(sorted(intake.skipped, key=lambda s: _natural(s.name)))
     return intake
 
 

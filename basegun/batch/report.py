@@ -144,7 +144,7 @@ def write_reports(report: dict[str, Any], thumbnails: dict[str, bytes], folder: 
 def to_csv(report: dict[str, Any], lang: str = "fr") -> str:
     """One row per weapon, then one per file not analysed (`row` says which); decimals in the language's way."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer = _NeutralisingWriter(buffer)
     writer.writerow(
         [
             "row",
@@ -195,6 +195,27 @@ def to_csv(report: dict[str, Any], lang: str = "fr") -> str:
     for item in report["not_analysed"]:
         writer.writerow(["file_not_analysed", *[""] * 14, item["name"], item["code"], item["detail"]])
     return buffer.getvalue()
+
+
+class _NeutralisingWriter:
+    """A CSV writer whose text cells can never run as a spreadsheet formula.
+
+    A cell starting with `=`, `+`, `-`, `@`, a tab or a carriage return is a formula to Excel or LibreOffice (a
+    folder named `=HYPERLINK(...)` would run on opening): such a cell is written with a leading apostrophe, which
+    the spreadsheet shows as text (OWASP's advice on CSV injection).
+    """
+
+    TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+    def __init__(self, buffer: io.StringIO) -> None:
+        self._writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+
+    def writerow(self, row: list[object]) -> None:
+        self._writer.writerow([neutralised(cell) if isinstance(cell, str) else cell for cell in row])
+
+
+def neutralised(cell: str) -> str:
+    return "'" + cell if cell.startswith(_NeutralisingWriter.TRIGGERS) else cell
 
 
 def _number(value: float | None, lang: str) -> str:
