@@ -27,6 +27,7 @@ from basegun.batch.texts import (
 )
 from basegun.bilingual import Text, fill, same
 from basegun.catalog import Catalog
+from basegun.files import private_folder, write_private
 from basegun.weapon import Skipped
 
 REPORT_FILES = ("report.json", "report.csv", "report.html")
@@ -135,7 +136,7 @@ def _retention_text(retention: Retention | None) -> Text:
 
 def write_reports(report: dict[str, Any], thumbnails: dict[str, bytes], folder: Path, lang: str = "fr") -> None:
     """Write report.json, report.csv and report.html into `folder`, each atomically (a reader never sees half)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     _write(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=1))
     _write(folder / "report.csv", "\ufeff" + to_csv(report, lang))
     _write(folder / "report.html", render_html(report, thumbnails, lang))
@@ -226,9 +227,7 @@ def _number(value: float | None, lang: str) -> str:
 
 
 def _write(path: Path, text: str) -> None:
-    temporary = path.with_suffix(path.suffix + ".tmp")
-    temporary.write_text(text, encoding="utf-8")
-    temporary.replace(path)
+    write_private(path, text.encode("utf-8"))
 
 
 def now() -> datetime:
