@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
                 log.critical("cannot start: %s", exc.detail)
                 raise StartupError(exc.detail) from None
         app.state.service = service
-        app.state.inference_pool = InferencePool(settings.inference_workers, settings.inference_queue)
+        app.state.inference_pool = InferencePool(settings.inference_workers, settings.inference_queue, service.pixels)
         log.info("ready", extra={"models": list(service.models.sessions())})
         yield
         app.state.inference_pool.shutdown()

@@ -7,6 +7,7 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request, UploadFile
 
+from api.clients import SCOPE_KEY
 from api.inference import InferencePool
 from basegun.errors import ModelUnavailable
 from basegun.imaging import check_size
@@ -32,7 +33,7 @@ async def infer_upload(
     """`call(photo bytes, *args)` in the inference pool, never on the event loop; refused (503 `busy`) when the pool
     and its queue are full, or (507 `storage_full`) when the answer could not be stored, before the upload is read."""
     pool: InferencePool = request.app.state.inference_pool
-    with pool.slot():
+    with pool.slot(request.scope.get(SCOPE_KEY, "")):
         if service.store is not None:
             service.disk.check()
         data = await read_upload(upload, service)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -18,40 +19,51 @@ from starlette.requests import ClientDisconnect
 from starlette.types import Receive
 
 from basegun.errors import Busy
+from basegun.pixels import PixelBudget, pixels_in
 
 T = TypeVar("T")
 RETRY_AFTER_SECONDS = 2
 
 
 class InferencePool:
-    """`workers` threads running models; at most `queue` more requests waiting for one."""
+    """`workers` threads running models; at most `queue` more requests waiting for one, and one client never holds
+    more than half of the places (a flood from one address leaves room for every other station)."""
 
-    def __init__(self, workers: int, queue: int) -> None:
+    def __init__(self, workers: int, queue: int, pixels: PixelBudget | None = None) -> None:
         self.executor = ThreadPoolExecutor(workers, thread_name_prefix="inference")
         self.capacity = workers + queue
+        self.per_client = max(1, self.capacity // 2)
+        self.pixels = pixels or PixelBudget(1 << 62)
         self.taken = 0  # touched from the event loop only
+        self._by_client: Counter[str] = Counter()
 
     @contextmanager
-    def slot(self) -> Iterator[None]:
-        if self.taken >= self.capacity:
+    def slot(self, client: str = "") -> Iterator[None]:
+        if self.taken >= self.capacity or self._by_client[client] >= self.per_client:
             raise Busy(
                 "The service is answering as many photos as it can; try again in a moment.",
                 retry_after=RETRY_AFTER_SECONDS,
             )
         self.taken += 1
+        self._by_client[client] += 1
         try:
             yield
         finally:
             self.taken -= 1
+            self._by_client[client] -= 1
+            if not self._by_client[client]:
+                del self._by_client[client]
 
-    async def run(self, receive: Receive, call: Callable[..., T], *args: object) -> T:
-        """`call(*args)` on a worker, unless the client disconnects first (`ClientDisconnect`)."""
+    async def run(self, receive: Receive, call: Callable[..., T], data: bytes, *args: object) -> T:
+        """`call(data, *args)` on a worker once the photo's pixels fit in the memory budget, unless the client
+        disconnects first (`ClientDisconnect`)."""
         gone = threading.Event()
 
         def job() -> T:
-            if gone.is_set():
-                raise ClientDisconnect()
-            return call(*args)
+            with self.pixels.hold(pixels_in(data)):
+                if gone.is_set():
+                    raise ClientDisconnect()
+                return call(data, *args)
 
         work = asyncio.wrap_future(self.executor.submit(job))
         watch = asyncio.ensure_future(_disconnect(receive))

@@ -20,6 +20,7 @@ from basegun.identify import Identifier
 from basegun.imaging import Limits, decode
 from basegun.measure import Measurer, length_rule_of
 from basegun.models import Models
+from basegun.pixels import PixelBudget
 from basegun.replica import Markings, ReplicaChecker, ReplicaTexts
 from basegun.settings import Settings
 from basegun.storage import ResultStore
@@ -47,6 +48,7 @@ class Basegun:
         self.assessor = WeaponAssessor(self.identifier, self.measurer, self.alarm)
         self.replica = ReplicaChecker(self.catalog, rules, ReplicaTexts.load())
         self.store = ResultStore(settings.data_dir / "basegun.sqlite3", settings.retention_days) if store else None
+        self.pixels = PixelBudget(settings.decode_pixel_budget)
         self.disk = DiskBudget(settings.data_dir, settings.data_quota_bytes, settings.min_free_bytes)
         self._purger: Every | None = None
         if self.store is not None:

@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     )
     max_open_batches: int = Field(20, ge=1, description="Batches queued or running, every client together.")
     max_open_batches_per_client: int = Field(3, ge=1, description="Batches queued or running for one client.")
+    decode_pixel_budget: int = Field(
+        50_000_000, ge=1, description="Pixels decoded and analysed at once, every request and batch together."
+    )
     upload_spool_bytes: int = Field(64 * 1024, ge=0, description="An uploaded part beyond this goes to disk.")
 
     # The HTTP server (`basegun serve`).

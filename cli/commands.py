@@ -85,11 +85,13 @@ def serve(args: argparse.Namespace) -> int:
 
     from api import logs
     from api.app import create_app
+    from api.memory import return_large_buffers
     from basegun.service import Basegun
 
     settings = get_settings()
     logs.configure(settings.log_level)
     os.umask(0o077)  # whatever else writes under the data folder (SQLite's journal) is the service user's only
+    return_large_buffers()
     app = create_app(settings, Basegun(settings))
     uvicorn.run(app, host=args.host, port=args.port, log_config=None, **server_limits(settings))
     return 0

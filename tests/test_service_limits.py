@@ -178,7 +178,7 @@ def test_request_whose_client_left_is_not_computed() -> None:
         return {"type": "http.disconnect"}
 
     with pytest.raises(ClientDisconnect):
-        asyncio.run(pool.run(gone, computed.append, "photo"))
+        asyncio.run(pool.run(gone, computed.append, b"photo"))
     release.set()
     pool.shutdown()
     assert computed == []

@@ -196,7 +196,7 @@ class BatchManager:
             self.store.add_weapon(batch_id, {"index": index, **result.answer})
 
         try:
-            run(self.assessor, intake, self._weapons, progress, finished)
+            run(self.assessor, intake, self._weapons, progress, finished, self.service.pixels)
         except Exception:
             if self._stopping.is_set():  # the weapon pool was shut down under the batch
                 self._finish(state, "interrupted")
@@ -210,8 +210,8 @@ class BatchManager:
         """Write the reports (of the weapons done, for an interrupted batch), then the final state; the photos go."""
         state.update(status=status, error=error)
         self._write_reports(state)
+        self.store.delete_photos(state["id"])  # a crash before the state is saved: recovery writes them again
         self.store.save(state)
-        self.store.delete_photos(state["id"])
 
     def _write_reports(self, state: dict[str, Any]) -> None:
         folder = self.store.folder(state["id"])

@@ -16,6 +16,7 @@ from typing import Any
 
 from basegun.assess import WeaponAssessor, WeaponResult
 from basegun.batch.intake import Intake
+from basegun.pixels import PixelBudget, pixels_in
 
 
 @dataclass
@@ -73,11 +74,14 @@ def run(
     executor: Executor,
     on_progress: Callable[[Progress], None] = lambda _: None,
     on_weapon: Callable[[int, WeaponResult], None] = lambda _i, _r: None,
+    pixels: PixelBudget | None = None,
 ) -> list[WeaponResult]:
     """Assess every weapon of `intake` on `executor` (its size bounds the parallel work); results in intake order.
 
-    `on_weapon(index, result)` is called as each weapon finishes, from the worker thread that finished it.
+    `on_weapon(index, result)` is called as each weapon finishes, from the worker thread that finished it. With
+    `pixels`, a weapon waits until its largest photo fits in the shared pixel budget (memory).
     """
+    pixels = pixels or PixelBudget(1 << 62)
     progress = Progress(photos_total=intake.photo_count, weapons_total=len(intake.weapons))
     lock = threading.Lock()
 
@@ -87,7 +91,9 @@ def run(
             on_progress(progress)
 
     def one(index: int) -> WeaponResult:
-        result = assessor.assess(intake.weapons[index], photo_done)
+        weapon = intake.weapons[index]
+        with pixels.hold(max(pixels_in(photo.path) for photo in weapon.photos)):
+            result = assessor.assess(weapon, photo_done)
         with lock:
             progress.weapons_done += 1
             on_weapon(index, result)
