@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from api.clients import SCOPE_KEY
 from api.inference import InferencePool
@@ -35,7 +36,7 @@ async def infer_upload(
     pool: InferencePool = request.app.state.inference_pool
     with pool.slot(request.scope.get(SCOPE_KEY, "")):
         if service.store is not None:
-            service.disk.check()
+            await run_in_threadpool(service.disk.check)  # may walk the data folder: off the event loop
         data = await read_upload(upload, service)
         return await pool.run(request.receive, call, data, *args)
 

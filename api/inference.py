@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from starlette.requests import ClientDisconnect
 from starlette.types import Receive
@@ -67,7 +67,8 @@ class InferencePool:
 
         work = asyncio.wrap_future(self.executor.submit(job))
         watch = asyncio.ensure_future(_disconnect(receive))
-        await asyncio.wait({work, watch}, return_when=asyncio.FIRST_COMPLETED)
+        racing: set[asyncio.Future[Any]] = {work, watch}
+        await asyncio.wait(racing, return_when=asyncio.FIRST_COMPLETED)
         if work.done():
             watch.cancel()
             return work.result()

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.clients import SCOPE_KEY, Network, client_address, from_trusted_proxy, header, rate_key
@@ -84,6 +85,8 @@ class RequestContext:
 
         try:
             await self.app(scope, receive, send_with_headers)
+        except ClientDisconnect:
+            log.info("client gone before its answer", extra={"path": redacted(scope["path"])})
         except Exception:
             log.exception("unexpected error", extra={"path": redacted(scope["path"])})
             if not response_started:

@@ -4,6 +4,9 @@ For each case: what the server answered (status and problem code), the server's 
 case (sampled every 20 ms, every model loaded), the data folder's size after it, and how long it took. A good photo
 is sent while the heaviest loads run: it must be answered. Every loop is bounded; nothing leaves loopback.
 The Markdown table goes to stdout, every figure to `var/benchmarks/abuse.json`; figures are quoted in RELIABILITY.md.
+
+`--before TREE` first runs every case against the server of another source tree (an export of an earlier commit,
+e.g. `git archive COMMIT | tar -x -C /tmp/before`), in the same run, so that both columns share the machine's load.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import argparse
 import io
 import json
 import os
+import shutil
 import socket
 import struct
 import subprocess
@@ -45,6 +49,7 @@ class Server:
     """`basegun serve` with its own data folder; `rss_peak()` samples its memory in the background."""
 
     env: dict[str, str]
+    tree: Path = REPO_ROOT
     data_dir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="basegun-abuse-")))
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
@@ -54,10 +59,10 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> Server:
-        env = {**os.environ, "BASEGUN_DATA_DIR": str(self.data_dir), **self.env}
+        env = {**os.environ, "BASEGUN_DATA_DIR": str(self.data_dir), "PYTHONPATH": str(self.tree), **self.env}
         log = (self.data_dir / "server.log").open("wb")
         command = [sys.executable, "-m", "basegun.cli", "serve", "--port", str(self.port)]
-        self.process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(command, cwd=self.tree, env=env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
@@ -82,6 +87,7 @@ class Server:
         if self.process is not None:
             self.process.terminate()
             self.process.wait(timeout=60)
+        shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 class Sampler:
@@ -335,7 +341,13 @@ def case_slow_body(server: Server) -> dict[str, Any]:
         )
         sock.settimeout(60)
         started = time.perf_counter()
-        reply = sock.recv(4096).decode(errors="replace")
+        received = b""
+        try:
+            while chunk := sock.recv(4096):  # until the server closes the connection
+                received += chunk
+        except TimeoutError:
+            received = received or b"HTTP/1.1 still-open-after-60-s"
+        reply = received.decode(errors="replace")
     status = reply.split(" ", 2)[1] if reply else "closed"
     code = "body_timeout" if "body_timeout" in reply else ""
     return {
@@ -368,75 +380,86 @@ CASES: dict[str, Callable[[Server], dict[str, Any]]] = {
 }
 
 
-def run(only: list[str]) -> dict[str, Any]:
-    figures: dict[str, Any] = {"machine": describe(), "cases": {}}
-    # Everything but the rate limiter on one server; the rate limiter, believing no proxy, on another.
-    server = Server(
-        {
-            "BASEGUN_RATE_LIMIT_PER_MINUTE": "100000",
-            "BASEGUN_BODY_TIMEOUT_SECONDS": "10",
-            "BASEGUN_TRUSTED_PROXIES": '["127.0.0.1"]',
-        }
-    ).start()
+def measured(server: Server, case: Callable[[Server], dict[str, Any]]) -> dict[str, Any]:
+    started = time.perf_counter()
+    with Sampler(server) as sampler:
+        result = case(server)
+    return result | {
+        "seconds": round(time.perf_counter() - started, 1),
+        "peak_rss_mb": round(sampler.peak, 1),
+        "data_mb_after": server.data_mb(),
+    }
+
+
+def run(only: list[str], tree: Path = REPO_ROOT) -> dict[str, Any]:
+    """Every case against a server of `tree`: all but the rate limiter on one server, the rate limiter on another
+    (that believes no proxy)."""
+    figures: dict[str, Any] = {"tree": str(tree), "cases": {}}
+    main_env = {
+        "BASEGUN_RATE_LIMIT_PER_MINUTE": "100000",
+        "BASEGUN_BODY_TIMEOUT_SECONDS": "10",
+        "BASEGUN_TRUSTED_PROXIES": '["127.0.0.1"]',
+    }
+    server = Server(main_env, tree).start()
     try:
         figures["idle_rss_mb"] = round(server.rss_mb(), 1)
         for name, case in CASES.items():
-            if only and name not in only:
-                continue
-            print(f"{name}…", file=sys.stderr, flush=True)
-            started = time.perf_counter()
-            with Sampler(server) as sampler:
-                result = case(server)
-            result |= {
-                "seconds": round(time.perf_counter() - started, 1),
-                "peak_rss_mb": round(sampler.peak, 1),
-                "data_mb_after": server.data_mb(),
-            }
-            figures["cases"][name] = result
+            if not only or name in only:
+                print(f"{tree.name}: {name}…", file=sys.stderr, flush=True)
+                figures["cases"][name] = measured(server, case)
     finally:
         server.stop()
     if not only or "forwarded_rotation" in only:
-        limited = Server({"BASEGUN_RATE_LIMIT_PER_MINUTE": "60"}).start()  # and no trusted proxy
+        limited = Server({"BASEGUN_RATE_LIMIT_PER_MINUTE": "60"}, tree).start()
         try:
-            with Sampler(limited) as sampler:
-                started = time.perf_counter()
-                result = case_forwarded_rotation(limited)
-            figures["cases"]["forwarded_rotation"] = result | {
-                "seconds": round(time.perf_counter() - started, 1),
-                "peak_rss_mb": round(sampler.peak, 1),
-                "data_mb_after": limited.data_mb(),
-            }
+            figures["cases"]["forwarded_rotation"] = measured(limited, case_forwarded_rotation)
         finally:
             limited.stop()
     return figures
 
 
-def table(figures: dict[str, Any]) -> str:
-    lines = [
-        f"Idle server with every model loaded: {figures['idle_rss_mb']} MiB RSS.",
-        "",
-        "| case | input | answers | peak RSS MiB | data MB after | s | good photo during |",
-        "|---|---|---|---|---|---|---|",
-    ]
+def table(figures: dict[str, Any], before: dict[str, Any] | None) -> str:
+    lines = [f"Idle server with every model loaded: {figures['idle_rss_mb']} MiB RSS.", ""]
+    if before:
+        lines[0] += f" Before: {before['idle_rss_mb']} MiB."
+        lines += [
+            "| case | input | before: answers | peak RSS MiB | data MB after | s | now: answers | peak RSS MiB "
+            "| data MB after | s | good photo during (now) |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+    else:
+        lines += [
+            "| case | input | answers | peak RSS MiB | data MB after | s | good photo during |",
+            "|---|---|---|---|---|---|---|",
+        ]
     for name, case in figures["cases"].items():
-        counts = ", ".join(f"{n}× {a}" for a, n in Counter(case["answers"]).items())
-        good = f"{case['good_photo']} in {case['good_photo_s']} s" if "good_photo" in case else ""
-        lines.append(
-            f"| {name} | {case['input']} | {counts} | {case['peak_rss_mb']} | {case['data_mb_after']} "
-            f"| {case['seconds']} | {good} |"
-        )
+        cells = [name, case["input"]]
+        if before:
+            cells += _cells(before["cases"].get(name))
+        cells += _cells(case)
+        cells.append(f"{case['good_photo']} in {case['good_photo_s']} s" if "good_photo" in case else "")
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _cells(case: dict[str, Any] | None) -> list[str]:
+    if case is None:
+        return ["", "", "", ""]
+    counts = ", ".join(f"{n}× {a}" for a, n in Counter(case["answers"]).items())
+    return [counts, str(case["peak_rss_mb"]), str(case["data_mb_after"]), str(case["seconds"])]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.abuse", description=__doc__)
     parser.add_argument("--only", nargs="+", choices=[*CASES, "forwarded_rotation"], default=[])
     parser.add_argument("--json", type=Path, default=DEFAULT_JSON)
+    parser.add_argument("--before", type=Path, help="a source tree to run first, for a before/after table")
     args = parser.parse_args(argv)
-    figures = run(args.only)
+    before = run(args.only, args.before.resolve()) if args.before else None
+    figures = run(args.only) | {"machine": describe(), "before": before}
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(figures, indent=1), encoding="utf-8")
-    print(table(figures))
+    print(table(figures, before))
     return 0
 
 

@@ -161,12 +161,15 @@ class BatchManager:
         while not self._stopping.is_set():
             if not self._runner_lock.held and self._runner_lock.acquire():
                 self._recover()
-            batch_id = self._next() if self._runner_lock.held else None
-            if batch_id is None:
-                self._wake.wait(POLL_SECONDS)
-                self._wake.clear()
-                continue
-            self._execute(batch_id)
+            try:
+                batch_id = self._next() if self._runner_lock.held else None
+                if batch_id is not None:
+                    self._execute(batch_id)
+                    continue
+            except Exception:  # a batch deleted or unreadable under the runner: the others still run
+                log.exception("batch runner error")
+            self._wake.wait(POLL_SECONDS)
+            self._wake.clear()
 
     def _next(self) -> str | None:
         chosen = fair_next([s for s in self.store.states() if s["status"] == "queued"], self._served)
@@ -177,7 +180,11 @@ class BatchManager:
 
     def _execute(self, batch_id: str) -> None:
         state = self.store.load(batch_id)
-        intake = self.store.intake(batch_id)
+        try:
+            intake = self.store.intake(batch_id)
+        except FileNotFoundError:  # queued by a version that kept no intake: it cannot be run
+            self._finish(state, "interrupted")
+            return
         thumbs = private_folder(self.store.folder(batch_id) / "thumbs")
         state["status"] = "running"
         self.store.save(state)

@@ -108,7 +108,7 @@ class BatchStore:
         """The answers of the weapons done, in the order they finished (each with its `index` in the batch)."""
         path = self.folder(batch_id) / "weapons.jsonl"
         if not path.is_file():
-            return []
+            return list(self.load(batch_id).get("weapons", []))  # a batch kept by a version without the file
         answers = []
         for line in path.read_text(encoding="utf-8").splitlines():
             try:
@@ -119,7 +119,8 @@ class BatchStore:
 
     def skipped(self, batch_id: str) -> list[Skipped]:
         path = self.folder(batch_id) / "skipped.json"
-        return [Skipped(**item) for item in json.loads(path.read_text(encoding="utf-8"))] if path.is_file() else []
+        items = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else self.load(batch_id).get("skipped")
+        return [Skipped(**item) for item in items or []]
 
     def intake(self, batch_id: str) -> Intake:
         folder = self.folder(batch_id)
