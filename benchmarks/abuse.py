@@ -61,7 +61,8 @@ class Server:
     def start(self) -> Server:
         env = {**os.environ, "BASEGUN_DATA_DIR": str(self.data_dir), "PYTHONPATH": str(self.tree), **self.env}
         log = (self.data_dir / "server.log").open("wb")
-        command = [sys.executable, "-m", "basegun.cli", "serve", "--port", str(self.port)]
+        command_module = "cli" if (self.tree / "cli" / "__main__.py").is_file() else "basegun.cli"  # before the move
+        command = [sys.executable, "-m", command_module, "serve", "--port", str(self.port)]
         self.process = subprocess.Popen(command, cwd=self.tree, env=env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:

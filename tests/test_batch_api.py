@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from basegun.batch.archive import BatchLimits, unpack_zip
+from basegun.batch.manager import batch_ref
 from basegun.errors import BatchRejected
 from basegun.settings import Settings
 from tests.conftest import LiveServer
@@ -262,7 +263,7 @@ def test_batch_restart_marks_running_batch_interrupted(
         if stop == "crash":  # found at the next start, and said so in the server's log (a file, never a pipe)
             logged = [json.loads(line) for line in server.log_path.read_text(encoding="utf-8").splitlines()]
             restarted = [e for e in logged if e.get("message") == "batch interrupted by a restart"]
-            assert [e["batch"] for e in restarted] == [second["id"]]
+            assert [e["batch"] for e in restarted] == [batch_ref(second["id"])]  # never the id: a credential
         assert get(first["id"])["status"] == "finished"
         assert httpx.get(f"{server.url}{first['reports']['report.csv']}", timeout=30).content == first_csv
     finally:

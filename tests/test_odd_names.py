@@ -81,7 +81,7 @@ def test_triage_cli_with_odd_names(tmp_path: Path) -> None:
         (seizure / name / "vue.jpg").write_bytes(photo())
     out = tmp_path / "rapport"
     result = subprocess.run(
-        [sys.executable, "-m", "basegun.cli", "triage", str(seizure), "--out", str(out)],
+        [sys.executable, "-m", "cli", "triage", str(seizure), "--out", str(out)],
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,

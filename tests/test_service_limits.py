@@ -391,7 +391,7 @@ def test_zip_of_a_million_entries_is_refused_cheaply(app_client: TestClient) -> 
 
 
 def test_server_limits_come_from_settings() -> None:
-    from basegun.cli import server_limits
+    from cli.commands import server_limits
 
     limits = server_limits(Settings(limit_concurrency=7, keep_alive_seconds=3))
     assert limits["limit_concurrency"] == 7

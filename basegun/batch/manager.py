@@ -73,6 +73,8 @@ class BatchManager:
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
+        if self._runner_lock.acquire():  # before the service answers: a batch a crash left running reads interrupted
+            self._recover()
         self._runner = threading.Thread(target=self._run_batches, name="batch-runner", daemon=True)
         self._runner.start()
         self._purger = Every(settings.purge_every_seconds, self.purge, "batch-purge")

@@ -57,7 +57,7 @@ def read_directory(source: BinaryIO) -> Directory:
 
 def check_overlaps(archive: zipfile.ZipFile, source: BinaryIO) -> None:
     """Refuse an archive whose entries share bytes: each entry's data must end before the next one starts."""
-    directory_offset: int = archive.start_dir  # type: ignore[attr-defined]  # offsets as zipfile reads them
+    directory_offset: int = archive.start_dir  # offsets as zipfile reads them (after any prefix)
     spans = []
     for info in archive.infolist():
         source.seek(info.header_offset)
