@@ -11,10 +11,10 @@ import sqlite3
 import threading
 import time
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -33,6 +33,13 @@ from basegun.settings import Settings
 from tests.images import encode, wall
 
 PHOTO = encode(wall(240, 180), "JPEG")
+T = TypeVar("T")
+
+
+def in_own_loop(work: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end on a thread of its own (the browser tests may hold a loop on this one)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, work).result()
 
 
 def problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
@@ -178,7 +185,7 @@ def test_request_whose_client_left_is_not_computed() -> None:
         return {"type": "http.disconnect"}
 
     with pytest.raises(ClientDisconnect):
-        asyncio.run(pool.run(gone, computed.append, b"photo"))
+        in_own_loop(pool.run(gone, computed.append, b"photo"))
     release.set()
     pool.shutdown()
     assert computed == []
@@ -302,7 +309,7 @@ def test_stalled_body_is_answered_408() -> None:
         sent.append(message)
 
     middleware = BodyLimit(app, limit_for=lambda _: 1024, timeout=0.05)
-    asyncio.run(middleware({"type": "http", "path": "/api/v1/identify", "headers": []}, receive, send))
+    in_own_loop(middleware({"type": "http", "path": "/api/v1/identify", "headers": []}, receive, send))
     assert sent[0]["status"] == 408
     assert json.loads(sent[1]["body"])["code"] == "body_timeout"
 
