@@ -17,9 +17,10 @@ install: $(BIN)/python
 run: install
 	$(BIN)/basegun serve --host $(HOST) --port $(PORT)
 
-# Debian's Chromium drives the browser tests (never `playwright install`: it downloads a browser).
+# Debian's Chromium drives the browser tests (never `playwright install`: it downloads a browser); the tests start
+# their own PostgreSQL server from Debian's `postgresql` (the storage and API tests run on SQLite and on PostgreSQL).
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+	@{ command -v chromium && ls /usr/lib/postgresql/*/bin/initdb; } >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core postgresql >/dev/null; }
 
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev,training]'

@@ -13,6 +13,7 @@ from basegun.alarm import AlarmChecker, AlarmTexts, MarkingRules
 from basegun.answer import AnswerMaker
 from basegun.assess import WeaponAssessor
 from basegun.catalog_file import load_catalog
+from basegun.database import Database
 from basegun.disk import DiskBudget
 from basegun.errors import InvalidRequest, ModelUnavailable, NotFound
 from basegun.every import Every
@@ -47,7 +48,8 @@ class Basegun:
         self.alarm = AlarmChecker(self.models.text_reader, rules, AlarmTexts.load(), self.limits, self.catalog.notice)
         self.assessor = WeaponAssessor(self.identifier, self.measurer, self.alarm)
         self.replica = ReplicaChecker(self.catalog, rules, ReplicaTexts.load())
-        self.store = ResultStore(settings.data_dir / "basegun.sqlite3", settings.retention_days) if store else None
+        self.database = Database(settings.database) if store else None
+        self.store = ResultStore(self.database, settings.retention_days) if self.database else None
         self.pixels = PixelBudget(settings.decode_pixel_budget)
         self.disk = DiskBudget(settings.data_dir, settings.data_quota_bytes, settings.min_free_bytes)
         self._purger: Every | None = None
@@ -103,5 +105,5 @@ class Basegun:
     def close(self) -> None:
         if self._purger is not None:
             self._purger.stop()
-        if self.store is not None:
-            self.store.close()
+        if self.database is not None:
+            self.database.close()

@@ -72,6 +72,22 @@ class Settings(BaseSettings):
     api_docs: bool = Field(False, description="Serve the interactive API docs at /docs (Swagger UI from its CDN).")
     log_level: str = "INFO"
 
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the database (postgresql+psycopg://…); default: SQLite in data_dir."
+    )
+    oidc_issuer: str | None = Field(None, description="The OIDC provider that signs agents in; none: no sign-in.")
+    oidc_audience: str = Field("basegun", description="The `aud` a token must carry.")
+    oidc_roles_claim: str = Field("realm_access.roles", description="Dotted path of the roles list in a token.")
+    oidc_client_id: str = Field("basegun", description="The web app's public client id at the provider.")
+    smtp_host: str | None = Field(None, description="Mail server for expert notifications; none: mail is kept queued.")
+    smtp_port: int = Field(25, ge=1, le=65535)
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS (certificate checked).")
+    smtp_from: str = "basegun@localhost"
+    experts_email: str | None = Field(None, description="Where new expert requests are sent.")
+    mail_retry_seconds: float = Field(60, gt=0, description="How often undelivered mail is tried again.")
+
     @field_validator("cors_origins")
     @classmethod
     def _no_wildcard_origin(cls, origins: list[str]) -> list[str]:
@@ -94,6 +110,11 @@ class Settings(BaseSettings):
                 "(e.g. BASEGUN_TRUSTED_PROXIES='[\"127.0.0.1\"]'); X-Forwarded-For is believed only from them"
             )
         return self
+
+    @property
+    def database(self) -> str:
+        """The database URL: the setting, or SQLite under the data folder (nothing to install or run)."""
+        return self.database_url or f"sqlite:///{self.data_dir / 'basegun.sqlite3'}"
 
     def manifest_path(self, name: str) -> Path:
         """Resolve a manifest setting against the models folder."""

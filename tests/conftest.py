@@ -17,6 +17,7 @@ import pytest
 
 from basegun.models import Models
 from basegun.settings import REPO_ROOT, Settings
+from tests.postgres import PostgresServer
 
 PHOTOS = REPO_ROOT.parent / "shared" / "photos"
 # The public basegun-ml wheel holds the reference checkpoints; `make test` downloads it here (`make reference-wheel`).
@@ -117,3 +118,23 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the session; a missing PostgreSQL fails: it is part of the test setup."""
+    try:
+        server = PostgresServer(_free_port())
+    except FileNotFoundError as exc:
+        pytest.fail(str(exc))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh, empty database of each backend: the same storage tests run on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'basegun.sqlite3'}"
+    return request.getfixturevalue("postgres").new_database()
