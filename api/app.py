@@ -14,9 +14,10 @@ from api import docs, logs, problems, uploads
 from api.clients import networks
 from api.inference import InferencePool
 from api.middleware import Admission, BodyLimit, CrossSiteGuard, RateLimit, RequestContext
-from api.routes import alarm, batches, health, identify, measure, replica, typologies
+from api.routes import accounts, alarm, batches, health, identify, measure, replica, typologies
 from basegun import __version__
 from basegun.errors import ModelUnavailable
+from basegun.oidc import OidcVerifier
 from basegun.service import Basegun
 from basegun.settings import Settings, get_settings
 
@@ -64,9 +65,15 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
         form_limits={"max_files": 1, "max_fields": 4},  # one photo: the batch route allows more
     )
     app.state.service = None
+    app.state.settings = settings
+    app.state.verifier = (
+        OidcVerifier(settings.oidc_issuer, settings.oidc_audience, settings.oidc_roles_claim)
+        if settings.oidc_issuer
+        else None
+    )
     problems.install(app)
     uploads.spool_to_disk_beyond(settings.upload_spool_bytes)
-    for module in (health, identify, measure, typologies, alarm, replica, batches):
+    for module in (health, identify, measure, typologies, alarm, replica, batches, accounts):
         app.include_router(module.router)
     if settings.api_docs:
         app.include_router(docs.router)

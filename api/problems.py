@@ -13,19 +13,23 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from basegun.errors import (
+    AuthenticationRequired,
     BasegunError,
     BatchNotReady,
     BatchRejected,
     Busy,
     ClientLimitReached,
     CrossSiteRefused,
+    Forbidden,
     ImageRejected,
     InvalidRequest,
+    InvalidToken,
     LimitReached,
     ModelUnavailable,
     NotFound,
     StorageFull,
 )
+from basegun.oidc import ProviderUnavailable
 
 PROBLEM_TYPE = "https://basegun.invalid/problems/"
 STATUS_BY_CODE = {
@@ -48,6 +52,10 @@ STATUS_BY_TYPE: list[tuple[type[BasegunError], int]] = [
     (InvalidRequest, 400),
     (NotFound, 404),
     (ModelUnavailable, 503),
+    (InvalidToken, 401),
+    (AuthenticationRequired, 401),
+    (Forbidden, 403),
+    (ProviderUnavailable, 503),
 ]
 
 
@@ -75,8 +83,16 @@ def status_for(error: BasegunError) -> int:
 def response_for(error: BasegunError) -> JSONResponse:
     """The answer to a Basegun error, wherever it is raised (a route, or a middleware before any route)."""
     messages = getattr(error, "messages", None)  # advice for the user, in French and English
+    status = status_for(error)
     headers = {"retry-after": str(error.retry_after)} if isinstance(error, LimitReached) else None
-    return problem(status_for(error), error.code, error.detail, headers=headers, messages=messages)
+    if status == 401:
+        headers = {"www-authenticate": _challenge(error)}
+    return problem(status, error.code, error.detail, headers=headers, messages=messages)
+
+
+def _challenge(error: BasegunError) -> str:
+    """RFC 6750: a bad token names its error; a missing one just asks for a token."""
+    return 'Bearer error="invalid_token"' if isinstance(error, InvalidToken) else "Bearer"
 
 
 async def _basegun_error(_: Request, error: Exception) -> JSONResponse:

@@ -112,3 +112,21 @@ class CrossSiteRefused(BasegunError):
     """A browser sent a state-changing request on behalf of another site's page."""
 
     code = "cross_site_request"
+
+
+class InvalidToken(BasegunError):
+    """A bearer token that cannot be trusted: bad signature, unknown key, expired, another issuer or audience."""
+
+    code = "invalid_token"
+
+
+class AuthenticationRequired(BasegunError):
+    """The route is for signed-in agents or experts, and the request carries no token."""
+
+    code = "authentication_required"
+
+
+class Forbidden(BasegunError):
+    """The signed-in user lacks the role the route needs, or the thing asked for is someone else's."""
+
+    code = "forbidden"

@@ -10,6 +10,8 @@ from pathlib import Path
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from basegun.oidc import check_provider_url
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODELS_DIR = REPO_ROOT / "models"
 
@@ -115,6 +117,11 @@ class Settings(BaseSettings):
     def database(self) -> str:
         """The database URL: the setting, or SQLite under the data folder (nothing to install or run)."""
         return self.database_url or f"sqlite:///{self.data_dir / 'basegun.sqlite3'}"
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _issuer_over_tls(cls, issuer: str | None) -> str | None:
+        return check_provider_url(issuer) if issuer else None
 
     def manifest_path(self, name: str) -> Path:
         """Resolve a manifest setting against the models folder."""

@@ -17,6 +17,7 @@ import pytest
 
 from basegun.models import Models
 from basegun.settings import REPO_ROOT, Settings
+from tests.oidc_provider import OidcProvider
 from tests.postgres import PostgresServer
 
 PHOTOS = REPO_ROOT.parent / "shared" / "photos"
@@ -138,3 +139,12 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'basegun.sqlite3'}"
     return request.getfixturevalue("postgres").new_database()
+
+
+@pytest.fixture(scope="session")
+def oidc() -> Iterator[OidcProvider]:
+    """A real OIDC provider on loopback (discovery, JWKS, signed tokens, the code + PKCE flow)."""
+    provider = OidcProvider()
+    provider.start()
+    yield provider
+    provider.stop()
