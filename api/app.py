@@ -14,9 +14,10 @@ from api import docs, logs, problems, uploads
 from api.clients import networks
 from api.inference import InferencePool
 from api.middleware import Admission, BodyLimit, CrossSiteGuard, RateLimit, RequestContext
-from api.routes import accounts, alarm, batches, health, identify, measure, replica, typologies
+from api.routes import accounts, alarm, batches, expert_requests, health, identify, measure, replica, typologies
 from basegun import __version__
 from basegun.errors import ModelUnavailable
+from basegun.expert_requests import MAX_PHOTOS
 from basegun.oidc import OidcVerifier
 from basegun.service import Basegun
 from basegun.settings import Settings, get_settings
@@ -73,20 +74,23 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
     )
     problems.install(app)
     uploads.spool_to_disk_beyond(settings.upload_spool_bytes)
-    for module in (health, identify, measure, typologies, alarm, replica, batches, accounts):
+    for module in (health, identify, measure, typologies, alarm, replica, batches, accounts, expert_requests):
         app.include_router(module.router)
     if settings.api_docs:
         app.include_router(docs.router)
 
     upload_limit = settings.max_upload_bytes + UPLOAD_OVERHEAD
     app.add_middleware(Admission, path=batches.PATH, admit=batches.admit)
-    app.add_middleware(
-        BodyLimit,
-        limit_for=lambda path: (
-            batches.BODY_LIMIT if path == batches.PATH else upload_limit if path.startswith("/api/") else None
-        ),
-        timeout=settings.body_timeout_seconds,
-    )
+    photos_limit = MAX_PHOTOS * settings.max_upload_bytes + UPLOAD_OVERHEAD
+
+    def limit_for(path: str) -> int | None:
+        if path == batches.PATH:
+            return batches.BODY_LIMIT
+        if path == expert_requests.PATH:
+            return photos_limit
+        return upload_limit if path.startswith("/api/") else None
+
+    app.add_middleware(BodyLimit, limit_for=limit_for, timeout=settings.body_timeout_seconds)
     app.add_middleware(
         RateLimit,
         per_minute=settings.rate_limit_per_minute,

@@ -20,6 +20,7 @@ from basegun.errors import (
     Busy,
     ClientLimitReached,
     CrossSiteRefused,
+    Conflict,
     Forbidden,
     ImageRejected,
     InvalidRequest,
@@ -56,6 +57,7 @@ STATUS_BY_TYPE: list[tuple[type[BasegunError], int]] = [
     (AuthenticationRequired, 401),
     (Forbidden, 403),
     (ProviderUnavailable, 503),
+    (Conflict, 409),
 ]
 
 

@@ -130,3 +130,9 @@ class Forbidden(BasegunError):
     """The signed-in user lacks the role the route needs, or the thing asked for is someone else's."""
 
     code = "forbidden"
+
+
+class Conflict(BasegunError):
+    """The request clashes with the thing's state: an expert request answered already."""
+
+    code = "conflict"

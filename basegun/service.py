@@ -13,7 +13,6 @@ from basegun.alarm import AlarmChecker, AlarmTexts, MarkingRules
 from basegun.answer import AnswerMaker
 from basegun.assess import WeaponAssessor
 from basegun.catalog_file import load_catalog
-from basegun.database import Database
 from basegun.disk import DiskBudget
 from basegun.errors import InvalidRequest, ModelUnavailable, NotFound
 from basegun.every import Every
@@ -22,9 +21,9 @@ from basegun.imaging import Limits, decode
 from basegun.measure import Measurer, length_rule_of
 from basegun.models import Models
 from basegun.pixels import PixelBudget
+from basegun.records import Records
 from basegun.replica import Markings, ReplicaChecker, ReplicaTexts
 from basegun.settings import Settings
-from basegun.storage import ResultStore
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +47,8 @@ class Basegun:
         self.alarm = AlarmChecker(self.models.text_reader, rules, AlarmTexts.load(), self.limits, self.catalog.notice)
         self.assessor = WeaponAssessor(self.identifier, self.measurer, self.alarm)
         self.replica = ReplicaChecker(self.catalog, rules, ReplicaTexts.load())
-        self.database = Database(settings.database) if store else None
-        self.store = ResultStore(self.database, settings.retention_days) if self.database else None
+        self.records = Records(settings, self.catalog) if store else None
+        self.store = self.records.results if self.records else None
         self.pixels = PixelBudget(settings.decode_pixel_budget)
         self.disk = DiskBudget(settings.data_dir, settings.data_quota_bytes, settings.min_free_bytes)
         self._purger: Every | None = None
@@ -105,5 +104,5 @@ class Basegun:
     def close(self) -> None:
         if self._purger is not None:
             self._purger.stop()
-        if self.database is not None:
-            self.database.close()
+        if self.records is not None:
+            self.records.close()

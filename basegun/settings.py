@@ -88,6 +88,7 @@ class Settings(BaseSettings):
     smtp_starttls: bool = Field(False, description="Upgrade the SMTP connection with STARTTLS (certificate checked).")
     smtp_from: str = "basegun@localhost"
     experts_email: str | None = Field(None, description="Where new expert requests are sent.")
+    public_url: str = Field("", description="The web app's public address, for links in mails.")
     mail_retry_seconds: float = Field(60, gt=0, description="How often undelivered mail is tried again.")
 
     @field_validator("cors_origins")

@@ -19,6 +19,7 @@ from basegun.models import Models
 from basegun.settings import REPO_ROOT, Settings
 from tests.oidc_provider import OidcProvider
 from tests.postgres import PostgresServer
+from tests.smtp import MailCatcher
 
 PHOTOS = REPO_ROOT.parent / "shared" / "photos"
 # The public basegun-ml wheel holds the reference checkpoints; `make test` downloads it here (`make reference-wheel`).
@@ -148,3 +149,12 @@ def oidc() -> Iterator[OidcProvider]:
     provider.start()
     yield provider
     provider.stop()
+
+
+@pytest.fixture
+def mail_server() -> Iterator[MailCatcher]:
+    """A real SMTP server on a free loopback port, empty for each test."""
+    catcher = MailCatcher(_free_port())
+    catcher.start()
+    yield catcher
+    catcher.stop()

@@ -76,6 +76,7 @@ def upgrade() -> None:
         sa.Column("id", sa.String(32), primary_key=True),
         sa.Column("created", sa.Float, nullable=False),
         sa.Column("about", sa.String(36), nullable=False),
+        sa.Column("purpose", sa.String(32), nullable=False),
         sa.Column("recipient", sa.String(320), nullable=False),
         sa.Column("subject", sa.String(300), nullable=False),
         sa.Column("body", sa.Text, nullable=False),

@@ -1,0 +1,91 @@
+"""Expert requests: agents ask the national forensic experts to examine a weapon; experts answer in the app."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.auth import AgentDep, AgentOrExpertDep, ExpertDep
+from api.deps import ServiceDep, read_upload, run_inference
+from basegun.expert_requests import Answer, ExpertRequests, RequestForm, Status, check_photo_count
+from basegun.photos import MEDIA_TYPE, clean_photo
+from basegun.records import Records
+from basegun.service import Basegun
+
+router = APIRouter(prefix="/api/v1/expert-requests", tags=["expert requests"])
+PATH = router.prefix
+
+
+class AnswerBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    typology: str = Field(max_length=64, description="The typology key the expert settles on")
+    category: str = Field(max_length=32, description="The legal category: A, B, C, D or not_classified")
+    text: str = Field(min_length=1, max_length=4000, description="The expert's answer, for the agent")
+
+
+def _records(service: Basegun) -> Records:
+    assert service.records is not None, "the served service always keeps records"
+    return service.records
+
+
+def _requests(service: Basegun) -> ExpertRequests:
+    return _records(service).expert_requests
+
+
+async def read_photos(request: Request, service: Basegun, uploads: list[UploadFile]) -> list[bytes]:
+    """Each photo read within the upload limit, then re-encoded without its metadata (off the event loop)."""
+    check_photo_count(len(uploads))
+    cleaned = []
+    for upload in uploads:
+        data = await read_upload(upload, service)
+        cleaned.append(await run_inference(request, clean_photo, data, service.limits))
+    return cleaned
+
+
+@router.post("", status_code=201, summary="Ask the experts to examine a weapon (agents)")
+async def submit(
+    request: Request,
+    service: ServiceDep,
+    agent: AgentDep,
+    photos: Annotated[list[UploadFile], File(description="Left side, right side, markings close-up, magazine")],
+    unit: Annotated[str, Form(alias="service", min_length=1, max_length=200, description="The agent's unit")],
+    phone: Annotated[str, Form(min_length=4, max_length=40, pattern=r"^[0-9+ .()-]+$")],
+    seizure_number: Annotated[str, Form(min_length=1, max_length=100)],
+    procedure_number: Annotated[str, Form(min_length=1, max_length=100)],
+    markings: Annotated[str, Form(max_length=2000)] = "",
+    notes: Annotated[str, Form(max_length=4000)] = "",
+    identification_id: Annotated[str | None, Form(max_length=64)] = None,
+) -> dict[str, Any]:
+    form = RequestForm(unit, phone, seizure_number, procedure_number, markings, notes, identification_id or None)
+    cleaned = await read_photos(request, service, photos)
+    submitted = _requests(service).submit(agent, form, cleaned)
+    _records(service).send_mail_now()
+    return submitted
+
+
+@router.get("", summary="An agent's own requests, or the experts' queue")
+def list_requests(
+    service: ServiceDep, user: AgentOrExpertDep, status: Annotated[Status | None, Query()] = None
+) -> dict[str, Any]:
+    return {"requests": _requests(service).list(user, status)}
+
+
+@router.get("/{request_id}", summary="One request, its photos' addresses, and the expert's answer once given")
+def get_request(request_id: str, service: ServiceDep, user: AgentOrExpertDep) -> dict[str, Any]:
+    return _requests(service).get(user, request_id)
+
+
+@router.get("/{request_id}/photos/{photo_id}", summary="A photo of a request (metadata stripped)")
+def get_photo(request_id: str, photo_id: str, service: ServiceDep, user: AgentOrExpertDep) -> Response:
+    data = _requests(service).photo(user, request_id, photo_id)
+    return Response(data, media_type=MEDIA_TYPE, headers={"cache-control": "private, no-store"})
+
+
+@router.post("/{request_id}/answer", summary="Answer a request (experts); the agent is told by mail")
+def answer(request_id: str, body: AnswerBody, service: ServiceDep, expert: ExpertDep) -> dict[str, Any]:
+    answered = _requests(service).answer(expert, request_id, Answer(body.typology, body.category, body.text))
+    _records(service).send_mail_now()
+    return answered
