@@ -14,7 +14,18 @@ from api import docs, logs, problems, uploads
 from api.clients import networks
 from api.inference import InferencePool
 from api.middleware import Admission, BodyLimit, CrossSiteGuard, RateLimit, RequestContext
-from api.routes import accounts, alarm, batches, expert_requests, health, identify, measure, replica, typologies
+from api.routes import (
+    accounts,
+    alarm,
+    batches,
+    expert_requests,
+    feedback,
+    health,
+    identify,
+    measure,
+    replica,
+    typologies,
+)
 from basegun import __version__
 from basegun.errors import ModelUnavailable
 from basegun.expert_requests import MAX_PHOTOS
@@ -74,7 +85,7 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
     )
     problems.install(app)
     uploads.spool_to_disk_beyond(settings.upload_spool_bytes)
-    for module in (health, identify, measure, typologies, alarm, replica, batches, accounts, expert_requests):
+    for module in (health, identify, measure, typologies, alarm, replica, batches, accounts, expert_requests, feedback):
         app.include_router(module.router)
     if settings.api_docs:
         app.include_router(docs.router)

@@ -1,11 +1,12 @@
-"""Everything the service keeps in its database, built once from the settings: results, expert requests, the mail
-outbox (and the thread that sends it), and their shared photo store."""
+"""Everything the service keeps in its database, built once from the settings: results, expert requests, feedback,
+the mail outbox (and the thread that sends it), and their shared photo store."""
 
 from __future__ import annotations
 
 from basegun.catalog import Catalog
 from basegun.database import Database
 from basegun.expert_requests import ExpertRequests
+from basegun.feedback import FeedbackStore
 from basegun.mail import DeliveryLoop, Outbox, SmtpSettings
 from basegun.photos import PhotoStore
 from basegun.settings import Settings
@@ -43,6 +44,7 @@ class Records:
             settings.experts_email,
             settings.public_url,
         )
+        self.feedback = FeedbackStore(self.database, self.results, self.photos, catalog)
         self.mail = DeliveryLoop(self.outbox, settings.mail_retry_seconds) if smtp else None
         if self.mail is not None:
             self.mail.start()

@@ -107,6 +107,16 @@ def server_limits(settings: Settings) -> dict[str, Any]:
     }
 
 
+def export_dataset(args: argparse.Namespace) -> int:
+    from basegun.dataset_export import export_from_settings
+
+    manifest = export_from_settings(get_settings(), args.out)
+    for label, count in manifest["per_label"].items():
+        print(f"{label}\t{count}")
+    print(f"{len(manifest['photos'])} photos; labelled folders and manifest.json in {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="basegun", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -120,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     tri.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="weapons analysed at once (the cores)")
     tri.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the CSV and HTML reports")
     tri.set_defaults(run=triage)
+    exp = commands.add_parser("export-dataset", help="corrected photos and expert answers as labelled folders")
+    exp.add_argument("--out", type=Path, required=True, metavar="DIR", help="a new folder for `basegun-train fit`")
+    exp.set_defaults(run=export_dataset)
     srv = commands.add_parser("serve", help="serve the API and the web app")
     srv.add_argument("--host", default="127.0.0.1")
     srv.add_argument("--port", type=int, default=8000)

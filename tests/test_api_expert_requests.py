@@ -175,6 +175,7 @@ ROUTES = {  # route → the status each caller gets
     "GET /api/v1/expert-requests/{id}": (401, 401, 403, 200, 200),
     "GET /api/v1/expert-requests/{id}/photos/{photo}": (401, 401, 403, 200, 200),
     "POST /api/v1/expert-requests/{id}/answer": (401, 401, 403, 403, 200),
+    "POST /api/v1/feedback": (201, 401, 201, 201, 201),  # anyone; a token given must be good
 }
 CODES = {401: ("authentication_required", "invalid_token"), 403: ("forbidden",)}
 
@@ -195,6 +196,9 @@ def test_roles_table(client: TestClient, oidc: OidcProvider, route: str, caller:
     if route == "POST /api/v1/expert-requests":
         files = [("photos", ("p.jpg", gps_photo(), "image/jpeg"))]
         response = client.post(path, data=FIELDS, files=files, headers=headers)
+    elif route == "POST /api/v1/feedback":
+        result_id = client.app.state.service.store.put("identification", {"typology": {"key": "revolver"}})
+        response = client.post(path, data={"result_id": result_id, "correct": "true"}, headers=headers)
     elif method == "POST":
         response = client.post(path, json={"typology": "revolver", "category": "B", "text": "ok"}, headers=headers)
     else:

@@ -1,0 +1,34 @@
+"""POST /api/v1/feedback: was an identification right? Anyone may say; a signed-in agent may add the photo."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+
+from api.auth import UserDep
+from api.deps import ServiceDep, read_upload, run_inference
+from basegun.feedback import MAX_COMMENT, Feedback
+from basegun.photos import clean_photo
+
+router = APIRouter(prefix="/api/v1", tags=["feedback"])
+
+
+@router.post("/feedback", status_code=201, summary="Say whether an identification was right (and what it is)")
+async def give_feedback(
+    request: Request,
+    service: ServiceDep,
+    user: UserDep,
+    result_id: Annotated[str, Form(max_length=64, description="The identification's id")],
+    correct: Annotated[bool, Form(description="Was the typology right?")],
+    typology: Annotated[str | None, Form(max_length=64, description="The right typology key, if known")] = None,
+    comment: Annotated[str, Form(max_length=MAX_COMMENT)] = "",
+    consent: Annotated[bool, Form(description="The photo may be kept to improve Basegun")] = False,
+    photo: Annotated[UploadFile | None, File(description="Agents only, with consent: the photo identified")] = None,
+) -> dict[str, Any]:
+    assert service.records is not None, "the served service always keeps records"
+    cleaned = None
+    if photo is not None:
+        cleaned = await run_inference(request, clean_photo, await read_upload(photo, service), service.limits)
+    given = Feedback(result_id, correct, typology or None, comment, consent)
+    return await run_inference(request, service.records.feedback.add, user, given, cleaned)
