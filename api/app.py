@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -42,6 +43,14 @@ COST_BY_PATH = {batches.PATH: 10}
 
 class StartupError(RuntimeError):
     """A model could not be loaded: the service must not start half-working."""
+
+
+def provider_origins(settings: Settings) -> tuple[str, ...]:
+    """The OIDC provider's origin, which the web app calls to sign in (discovery, tokens)."""
+    if settings.oidc_issuer is None:
+        return ()
+    parts = urlsplit(settings.oidc_issuer)
+    return (f"{parts.scheme}://{parts.netloc}",)
 
 
 def create_app(settings: Settings | None = None, service: Basegun | None = None) -> FastAPI:
@@ -115,7 +124,9 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
             allow_methods=["GET", "POST"],
             allow_headers=["*"],
         )
-    app.add_middleware(RequestContext, trusted_proxies=networks(settings.trusted_proxies))
+    app.add_middleware(
+        RequestContext, trusted_proxies=networks(settings.trusted_proxies), connect_to=provider_origins(settings)
+    )
     if settings.frontend_dir.is_dir():
         app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="frontend")
     else:

@@ -29,7 +29,7 @@ _DECIMAL = re.compile(r"[0-9]{1,20}")
 _BATCH_ID = re.compile(r"(/api/v1/batches/)[0-9a-f]{32}")
 CSP = (
     "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; script-src 'self'; style-src 'self'; "
-    "connect-src 'self'; manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; "
+    "connect-src 'self'{connect}; manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -44,9 +44,13 @@ class RequestContext:
     """Gives each request an id (kept from X-Request-ID when sane) and its client, logs one access line, adds
     security headers, and answers an unexpected error: one log line, with the request id, and a 500 problem."""
 
-    def __init__(self, app: ASGIApp, trusted_proxies: tuple[Network, ...] = ()) -> None:
+    def __init__(
+        self, app: ASGIApp, trusted_proxies: tuple[Network, ...] = (), connect_to: tuple[str, ...] = ()
+    ) -> None:
         self.app = app
         self.trusted = trusted_proxies
+        # The web app may also reach these origins (the OIDC provider, to sign in).
+        self.csp = CSP.format(connect="".join(f" {origin}" for origin in connect_to)).encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -69,7 +73,7 @@ class RequestContext:
                 status, response_started = message["status"], True
                 headers = list(message.get("headers", []))
                 if not any(key == b"content-security-policy" for key, _ in headers):  # /docs sets its own
-                    headers.append((b"content-security-policy", CSP.encode()))
+                    headers.append((b"content-security-policy", self.csp))
                 headers += [
                     (b"x-request-id", rid.encode()),
                     (b"x-content-type-options", b"nosniff"),

@@ -1,5 +1,6 @@
 // Start-up: texts, screens, the service worker, the network banner and background news.
 
+import { completeSignIn } from "./auth.js";
 import { h } from "./dom.js";
 import { lang, other, setLanguage, storedLanguage, t } from "./i18n.js";
 import { refresh, route, start } from "./router.js";
@@ -12,6 +13,7 @@ import "./screens/replica.js";
 import "./screens/alarm.js";
 import "./screens/measure.js";
 import "./screens/summary.js";
+import "./screens/experts.js";
 
 route("", home);
 route("home", home);
@@ -72,6 +74,8 @@ async function boot() {
     resume();
   });
   onTransfer((id, current, event) => followTransfer(id, current, event, notify));
+  const signedInTo = await completeSignIn(); // back from the sign-in page: open the screen the user was on
+  if (signedInTo) history.replaceState(null, "", `#/${signedInTo}`);
   window.addEventListener("hashchange", () => notice.replaceChildren());
   await start(main);
   if ("serviceWorker" in navigator)

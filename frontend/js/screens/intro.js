@@ -5,6 +5,7 @@ import { t } from "../i18n.js";
 import { go } from "../router.js";
 import { role, session, setRole } from "../state.js";
 import { actions, button, callout, lead, link, list, page, section } from "../ui.js";
+import { accountLink } from "./experts.js";
 
 function whatItIs() {
   return [
@@ -63,6 +64,7 @@ export function home() {
       link(t("home.identify"), "identify", { variant: "big", iconName: "search", hint: t("home.identify_hint") }),
     ),
     last,
+    role() === "police" ? accountLink() : null,
     h(
       "p",
       { class: "profile-line" },
