@@ -82,7 +82,8 @@ class OidcVerifier:
         self._lock = threading.Lock()
         self._jwks_uri: str | None = None
         self._keys: dict[str, jwt.PyJWK] = {}
-        self._fetched = -REFRESH_INTERVAL
+        self._fetched = -float("inf")
+        self._unavailable = False
 
     def discovery(self) -> dict[str, Any]:
         """The provider's discovery document; its `issuer` must be the configured one."""
@@ -119,19 +120,25 @@ class OidcVerifier:
         return self._user(claims)
 
     def _key(self, kid: str) -> jwt.PyJWK:
-        with self._lock:
-            if kid not in self._keys and time.monotonic() - self._fetched >= REFRESH_INTERVAL:
-                self._refresh()
-            key = self._keys.get(kid)
+        key = self._keys.get(kid)
+        if key is None:
+            with self._lock:  # one fetch at a time; known keys are read without waiting
+                key = self._keys.get(kid) or self._refreshed(kid)
         if key is None:
             raise InvalidToken("The token is signed by a key the sign-in service does not publish.")
         return key
 
-    def _refresh(self) -> None:
+    def _refreshed(self, kid: str) -> jwt.PyJWK | None:
+        """The key, after fetching the keys again if the last fetch is a minute old (failed fetches count too)."""
+        if time.monotonic() - self._fetched < REFRESH_INTERVAL:
+            if self._unavailable:
+                raise ProviderUnavailable("The sign-in service cannot be reached; try again in a moment.")
+            return None
+        self._fetched = time.monotonic()
+        self._unavailable = True
         if self._jwks_uri is None:
             self._jwks_uri = str(self.discovery().get("jwks_uri", ""))
         document = _fetch_json(self._jwks_uri)
-        self._fetched = time.monotonic()
         keys: dict[str, jwt.PyJWK] = {}
         for entry in document.get("keys", []):
             if not isinstance(entry, dict) or entry.get("use", "sig") != "sig" or "kid" not in entry:
@@ -141,7 +148,9 @@ class OidcVerifier:
             except jwt.PyJWTError:
                 continue  # a key type we do not use (an encryption key, an HS secret) is not a signing key here
         self._keys = keys
+        self._unavailable = False
         log.info("OIDC signing keys fetched", extra={"keys": sorted(keys)})
+        return keys.get(kid)
 
     def _user(self, claims: dict[str, Any]) -> User:
         value: Any = claims
