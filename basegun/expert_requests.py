@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from basegun.accounts import Role, User
+from basegun.accounts import Role, User, require
 from basegun.catalog import Catalog
 from basegun.database import Database
 from basegun.errors import Conflict, InvalidRequest, NotFound
@@ -108,6 +108,7 @@ class ExpertRequests:
 
     def submit(self, agent: User, form: RequestForm, cleaned_photos: list[bytes]) -> dict[str, Any]:
         """Store the request with its photos and queue the experts' mail, in one transaction."""
+        require(agent, Role.AGENT)
         check_photo_count(len(cleaned_photos))
         summary = None
         if form.identification_id is not None:
@@ -170,6 +171,7 @@ class ExpertRequests:
 
     def answer(self, expert: User, request_id: str, answer: Answer) -> dict[str, Any]:
         """Record an expert's answer (once) and queue the agent's mail, in one transaction."""
+        require(expert, Role.EXPERT)
         typology = self.catalog.get(answer.typology)
         category = self.catalog.category(answer.category)
         values = {

@@ -169,10 +169,12 @@ class DeliveryLoop:
         self._thread.join(timeout=SMTP_TIMEOUT + 5)
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        while True:
+            self._wake.wait(self.interval)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
             try:
                 self.outbox.deliver_pending()
             except sa.exc.SQLAlchemyError:
                 log.exception("outbox unreadable; trying again later")
-            self._wake.wait(self.interval)
-            self._wake.clear()

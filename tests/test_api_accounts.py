@@ -71,3 +71,8 @@ def test_token_when_sign_in_is_off_is_401(tmp_path: Path, oidc: OidcProvider) ->
     with TestClient(create_app(Settings(data_dir=tmp_path, rate_limit_per_minute=0))) as plain:
         assert_problem(plain.get("/api/v1/me", headers=bearer(oidc.token("agent"))), 401, "invalid_token")
         assert plain.get("/api/v1/auth/config").status_code == 404
+
+
+def test_csp_lets_the_web_app_reach_the_provider(client: TestClient, oidc: OidcProvider) -> None:
+    origin = oidc.issuer.split("/realms/")[0]
+    assert f"connect-src 'self' {origin};" in client.get("/").headers["content-security-policy"]

@@ -4,6 +4,7 @@ on SQLite and on PostgreSQL. Also the roles table: every route that needs a role
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -215,3 +216,37 @@ def test_sign_in_off_keeps_anonymous_flows_and_refuses_requests(tmp_path: Path) 
     with TestClient(create_app(Settings(data_dir=tmp_path, rate_limit_per_minute=0))) as plain:
         assert plain.get("/api/v1/typologies").status_code == 200
         assert_problem(plain.get("/api/v1/expert-requests"), 401, "authentication_required")
+
+
+def test_request_survives_a_mail_server_that_is_down(oidc: OidcProvider, tmp_path: Path) -> None:
+    from tests.conftest import _free_port
+
+    port = _free_port()  # nothing listens there yet
+    settings = Settings(
+        data_dir=tmp_path,
+        rate_limit_per_minute=0,
+        oidc_issuer=oidc.issuer,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        experts_email="experts@ircgn.test",
+        mail_retry_seconds=0.5,
+    )
+    with TestClient(create_app(settings)) as client:
+        created = submit(client, oidc.token("agent"))
+        assert created.status_code == 201, created.text
+        assert created.json()["notifications"][0]["status"] == "pending"
+        catcher = MailCatcher(port)  # the mail server comes back: the retry delivers
+        catcher.start()
+        try:
+            assert catcher.wait_for(1)[0]["To"] == "experts@ircgn.test"
+        finally:
+            catcher.stop()
+        path = f"/api/v1/expert-requests/{created.json()['id']}"
+
+        def notification() -> str:
+            return client.get(path, headers=bearer(oidc.token("agent"))).json()["notifications"][0]["status"]
+
+        deadline = time.monotonic() + 30  # the mail thread records the delivery just after the server accepts it
+        while notification() != "sent" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert notification() == "sent"

@@ -13,7 +13,7 @@ from PIL import Image
 
 from basegun.accounts import Role, User
 from basegun.catalog import Catalog
-from basegun.errors import Conflict, NotFound
+from basegun.errors import Conflict, Forbidden, NotFound
 from basegun.expert_requests import Answer, RequestForm, Status
 from basegun.imaging import Limits
 from basegun.photos import clean_photo
@@ -166,3 +166,12 @@ def test_two_processes_sharing_the_outbox_send_each_mail_once(records_at, mail_s
     mail_server.wait_for(3)
     assert len(mail_server.messages) == 3
     assert first.outbox.deliver_pending() + second.outbox.deliver_pending() == 0
+
+
+def test_only_agents_submit_and_only_experts_answer(records_at) -> None:
+    requests = records_at(closed_port()).expert_requests
+    with pytest.raises(Forbidden):
+        requests.submit(EXPERT, FORM, [clean_photo(gps_photo(), Limits())])
+    submitted = requests.submit(AGENT, FORM, [clean_photo(gps_photo(), Limits())])
+    with pytest.raises(Forbidden):
+        requests.answer(AGENT, submitted["id"], Answer("revolver", "B", "Moi-même."))
