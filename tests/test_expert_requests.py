@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 
 from basegun.accounts import Role, User
-from basegun.catalog import Catalog
+from basegun.catalog_file import load_catalog
 from basegun.errors import Conflict, Forbidden, NotFound
 from basegun.expert_requests import Answer, RequestForm, Status
 from basegun.imaging import Limits
@@ -58,7 +58,7 @@ def records_at(database_url: str, tmp_path: Path) -> Iterator[Callable[[int], Re
             mail_retry_seconds=3600,  # the tests deliver by hand
             public_url="https://basegun.test/",
         )
-        made.append(Records(settings, Catalog.load()))
+        made.append(Records(settings, load_catalog()))
         return made[-1]
 
     yield make

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from basegun.accounts import Role, User
-from basegun.catalog import Catalog
+from basegun.catalog_file import load_catalog
 from basegun.dataset_export import export_dataset
 from basegun.expert_requests import Answer, RequestForm
 from basegun.feedback import Feedback
@@ -111,7 +111,7 @@ def test_feedback_is_rate_limited(tmp_path: Path) -> None:
 
 
 def test_export_keeps_only_consented_labelled_photos(database_url: str, tmp_path: Path) -> None:
-    records = Records(Settings(data_dir=tmp_path, database_url=database_url), Catalog.load())
+    records = Records(Settings(data_dir=tmp_path, database_url=database_url), load_catalog())
     try:
         photo = clean_photo(gps_photo(), Limits())
         said = records.results.put("identification", identification("revolver"))
@@ -139,7 +139,7 @@ def test_exported_dataset_trains_with_basegun_train(tmp_path: Path) -> None:
     from training.synthetic import draw
 
     url = f"sqlite:///{tmp_path / 'basegun.sqlite3'}"
-    records = Records(Settings(data_dir=tmp_path, database_url=url), Catalog.load())
+    records = Records(Settings(data_dir=tmp_path, database_url=url), load_catalog())
     rng = random.Random(5)
     try:
         for _ in range(8):
@@ -154,7 +154,7 @@ def test_exported_dataset_trains_with_basegun_train(tmp_path: Path) -> None:
         records.close()
     out = tmp_path / "dataset"
     exported = subprocess.run(
-        [sys.executable, "-m", "basegun.cli", "export-dataset", "--out", str(out)],
+        [sys.executable, "-m", "cli", "export-dataset", "--out", str(out)],
         env={**os.environ, "BASEGUN_DATABASE_URL": url},
         cwd=REPO_ROOT,
         capture_output=True,
@@ -170,7 +170,7 @@ def test_exported_dataset_trains_with_basegun_train(tmp_path: Path) -> None:
     assert config["data"]["classes"] == ["epaule_a_pompe", "epaule_a_verrou", "revolver"]
     assert (run / "best.pt").is_file()
     again = subprocess.run(
-        [sys.executable, "-m", "basegun.cli", "export-dataset", "--out", str(out)],
+        [sys.executable, "-m", "cli", "export-dataset", "--out", str(out)],
         env={**os.environ, "BASEGUN_DATABASE_URL": url},
         cwd=REPO_ROOT,
         capture_output=True,
