@@ -121,7 +121,8 @@ class Outbox:
         try:
             self._transmit(message)
         except (OSError, smtplib.SMTPException) as exc:
-            log.warning("mail not sent; it stays queued", extra={"purpose": row.purpose, "error": str(exc)})
+            # The error's kind only: an SMTP refusal quotes addresses, which stay out of the logs.
+            log.warning("mail not sent; it stays queued", extra={"purpose": row.purpose, "error": type(exc).__name__})
             with self.database.transaction() as connection:
                 connection.execute(
                     outbox.update()

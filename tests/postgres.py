@@ -39,7 +39,8 @@ class PostgresServer:
         command = [str(self.bin_dir / args[0]), *args[1:]]
         if self.as_postgres:
             command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=120)
+        # From a folder the postgres user may enter (the repository may sit in root's home).
+        subprocess.run(command, check=True, capture_output=True, timeout=120, cwd=self.root)
 
     def start(self) -> None:
         if self.as_postgres:
