@@ -154,3 +154,58 @@ def test_issuer_over_plain_http_refused_off_loopback(url: str) -> None:
 @pytest.mark.parametrize("url", ["https://sso.interieur.gouv.fr/realms/x", "http://localhost:8080/x", "http://[::1]/x"])
 def test_issuer_allowed(url: str) -> None:
     assert Settings(oidc_issuer=url).oidc_issuer == url
+
+
+def test_provider_with_an_untrusted_certificate_is_refused(tmp_path) -> None:
+    """Over https the certificate is checked: a self-signed one (as a man in the middle would offer) is refused."""
+    import datetime
+    import ipaddress
+    import ssl
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.x509.oid import NameOID
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                       critical=False)
+        .sign(key, hashes.SHA256())
+    )  # fmt: skip
+    (tmp_path / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    served: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            served.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *_: object) -> None:
+            return
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        verifier = OidcVerifier(f"https://127.0.0.1:{server.server_address[1]}/realms/x", "basegun")
+        token = jwt.encode({"sub": "x"}, key, "RS256", headers={"kid": "k"})
+        with pytest.raises(ProviderUnavailable):
+            verifier.verify(token)
+        assert served == []  # the handshake failed: nothing was asked of the impostor
+    finally:
+        server.shutdown()
+        server.server_close()
