@@ -14,6 +14,8 @@ import { errorText } from "../views.js";
 const AGENT = "basegun-agent";
 const EXPERT = "basegun-expert";
 const CATEGORIES = ["A", "B", "C", "D", "not_classified"];
+// The photos the experts need, in the order they read them (DOMAIN: left side, right side, markings, magazine).
+const PHOTO_SLOTS = ["left", "right", "markings", "magazine", "other"];
 
 async function call(path, init) {
   let response;
@@ -95,6 +97,10 @@ async function newRequest() {
     const form = new FormData(event.target);
     if (!form.get("include_identification")) form.delete("identification_id");
     form.delete("include_identification");
+    for (const slot of PHOTO_SLOTS) {
+      for (const file of form.getAll(`photo_${slot}`)) if (file.size) form.append("photos", file);
+      form.delete(`photo_${slot}`);
+    }
     error.replaceChildren();
     status.textContent = t("common.sending");
     try {
@@ -117,7 +123,20 @@ async function newRequest() {
       field("procedure_number", t("expert.procedure_number"), { maxlength: 100 }),
       field("markings", t("expert.markings"), { required: false, multiline: true, maxlength: 2000 }),
       field("notes", t("expert.notes"), { required: false, multiline: true, maxlength: 4000 }),
-      field("photos", t("expert.photos"), { type: "file", accept: "image/*", multiple: true, hint: t("expert.photos_hint") }),
+      h(
+        "fieldset",
+        {},
+        h("legend", {}, t("expert.photos")),
+        h("p", { class: "field-hint" }, t("expert.photos_hint")),
+        PHOTO_SLOTS.map((slot) =>
+          field(`photo_${slot}`, t(`expert.photo_slots.${slot}`), {
+            type: "file",
+            accept: "image/*",
+            required: slot === "left",
+            multiple: slot === "other",
+          }),
+        ),
+      ),
       identified
         ? h(
             "label",
