@@ -58,7 +58,10 @@ class Outbox:
         body: str,
         attach_photos_of: str | None = None,
     ) -> None:
-        """Queue a message inside the caller's transaction: it exists exactly when what it announces does."""
+        """Queue a message inside the caller's transaction: it exists exactly when what it announces does.
+
+        The subject is made one line whatever the fields in it hold: a line break would start another header.
+        """
         connection.execute(
             outbox.insert().values(
                 id=uuid.uuid4().hex,
@@ -66,7 +69,7 @@ class Outbox:
                 about=about,
                 purpose=purpose,
                 recipient=recipient,
-                subject=subject,
+                subject=" ".join(subject.split()),
                 body=body,
                 attach_photos_of=attach_photos_of,
                 attempts=0,
@@ -111,16 +114,9 @@ class Outbox:
         with self.database.transaction() as connection:
             row = connection.execute(sa.select(outbox).where(outbox.c.id == message_id)).one()
             attachments = self.photos.all_of(connection, row.attach_photos_of) if row.attach_photos_of else []
-        message = EmailMessage()
-        message["From"] = self.smtp.sender
-        message["To"] = row.recipient
-        message["Subject"] = row.subject
-        message.set_content(row.body)
-        for number, data in enumerate(attachments, start=1):
-            message.add_attachment(data, maintype="image", subtype="jpeg", filename=f"photo-{number}.jpg")
         try:
-            self._transmit(message)
-        except (OSError, smtplib.SMTPException) as exc:
+            self._transmit(self._message(row, attachments))
+        except (OSError, ValueError, smtplib.SMTPException) as exc:  # ValueError: an address email cannot carry
             # The error's kind only: an SMTP refusal quotes addresses, which stay out of the logs.
             log.warning("mail not sent; it stays queued", extra={"purpose": row.purpose, "error": type(exc).__name__})
             with self.database.transaction() as connection:
@@ -137,6 +133,17 @@ class Outbox:
                 .values(sent=time.time(), attempts=outbox.c.attempts + 1, last_error=None)
             )
         return 1
+
+    def _message(self, row: sa.Row[Any], attachments: list[bytes]) -> EmailMessage:
+        assert self.smtp is not None
+        message = EmailMessage()
+        message["From"] = self.smtp.sender
+        message["To"] = row.recipient
+        message["Subject"] = row.subject
+        message.set_content(row.body)
+        for number, data in enumerate(attachments, start=1):
+            message.add_attachment(data, maintype="image", subtype="jpeg", filename=f"photo-{number}.jpg")
+        return message
 
     def _transmit(self, message: EmailMessage) -> None:
         assert self.smtp is not None
@@ -177,5 +184,5 @@ class DeliveryLoop:
                 return
             try:
                 self.outbox.deliver_pending()
-            except sa.exc.SQLAlchemyError:
-                log.exception("outbox unreadable; trying again later")
+            except Exception:  # the thread must outlive any one failure (a database down for a while…)
+                log.exception("outbox not delivered; trying again later")

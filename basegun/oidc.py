@@ -11,6 +11,7 @@ from __future__ import annotations
 import ipaddress
 import json
 import logging
+import re
 import ssl
 import threading
 import time
@@ -29,6 +30,7 @@ ALGORITHMS = {"RS256": "RSA", "ES256": "EC"}  # algorithm → the key type that 
 LEEWAY_SECONDS = 30  # clocks of the provider and of Basegun may differ a little
 REFRESH_INTERVAL = 60.0  # the JWKS is fetched again on an unknown key id at most this often
 MAX_DOCUMENT_BYTES = 1 << 20
+EMAIL = re.compile(r"[^\s@<>,;\"]{1,64}@[^\s@<>,;\"]{1,255}")
 
 
 class ProviderUnavailable(BasegunError):
@@ -160,5 +162,7 @@ class OidcVerifier:
         listed = value if isinstance(value, list) else []
         roles = frozenset(Role(r) for r in listed if isinstance(r, str) and r in known)
         name = claims.get("name") or claims.get("preferred_username") or claims["sub"]
-        email = claims.get("email") if isinstance(claims.get("email"), str) else None
+        email = claims.get("email")
+        if not (isinstance(email, str) and EMAIL.fullmatch(email)):
+            email = None  # never an address that could break a mail header
         return User(subject=str(claims["sub"]), name=str(name), email=email, roles=roles)

@@ -126,6 +126,8 @@ def test_agent_asks_expert_answers_agent_reads(client: TestClient, oidc: OidcPro
         ({"phone": "call me"}, 422, "invalid_request"),
         ({"seizure_number": ""}, 422, "missing_field"),
         ({"notes": "x" * 4001}, 422, "invalid_request"),
+        ({"seizure_number": "S-1\r\nBcc: everyone@example.test"}, 422, "invalid_request"),
+        ({"service": "BR\x00"}, 422, "invalid_request"),
         ({"identification_id": "no-such-result"}, 404, "unknown_identification"),
     ],
 )

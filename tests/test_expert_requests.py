@@ -175,3 +175,13 @@ def test_only_agents_submit_and_only_experts_answer(records_at) -> None:
     submitted = requests.submit(AGENT, FORM, [clean_photo(gps_photo(), Limits())])
     with pytest.raises(Forbidden):
         requests.answer(AGENT, submitted["id"], Answer("revolver", "B", "Moi-même."))
+
+
+def test_mail_subject_stays_one_line(records_at, mail_server: MailCatcher) -> None:
+    records = records_at(mail_server.port)
+    form = RequestForm(**{**FORM.__dict__, "seizure_number": "S-1\r\nBcc: everyone@example.test"})
+    records.expert_requests.submit(AGENT, form, [clean_photo(gps_photo(), Limits())])
+    assert records.outbox.deliver_pending() == 1
+    (message,) = mail_server.wait_for(1)
+    assert message["Bcc"] is None
+    assert "S-1 Bcc: everyone@example.test" in message["Subject"]

@@ -39,6 +39,13 @@ def test_verify_agent_token_gives_user_and_roles(oidc: OidcProvider, verifier: O
     assert user.roles == {Role.AGENT}  # offline_access, not Basegun's, is left out
 
 
+@pytest.mark.parametrize("email", ["a@b.test\r\nBcc: c@d.test", "Name <a@b.test>", "no-at-sign", 42])
+def test_verify_drops_an_email_that_could_break_a_mail_header(
+    oidc: OidcProvider, verifier: OidcVerifier, email: object
+) -> None:
+    assert verifier.verify(oidc.token("agent", email=email)).email is None
+
+
 def test_verify_accepts_es256(oidc: OidcProvider, verifier: OidcVerifier) -> None:
     assert verifier.verify(oidc.token("expert", kid="ec-1")).roles == {Role.EXPERT}
 

@@ -15,6 +15,7 @@ from basegun.records import Records
 from basegun.service import Basegun
 
 router = APIRouter(prefix="/api/v1/expert-requests", tags=["expert requests"])
+ONE_LINE = r"^[^\x00-\x1f\x7f]+$"  # no line break nor control character: these go into a mail's subject
 PATH = router.prefix
 
 
@@ -51,10 +52,10 @@ async def submit(
     service: ServiceDep,
     agent: AgentDep,
     photos: Annotated[list[UploadFile], File(description="Left side, right side, markings close-up, magazine")],
-    unit: Annotated[str, Form(alias="service", min_length=1, max_length=200, description="The agent's unit")],
+    unit: Annotated[str, Form(alias="service", max_length=200, pattern=ONE_LINE, description="The agent's unit")],
     phone: Annotated[str, Form(min_length=4, max_length=40, pattern=r"^[0-9+ .()-]+$")],
-    seizure_number: Annotated[str, Form(min_length=1, max_length=100)],
-    procedure_number: Annotated[str, Form(min_length=1, max_length=100)],
+    seizure_number: Annotated[str, Form(max_length=100, pattern=ONE_LINE)],
+    procedure_number: Annotated[str, Form(max_length=100, pattern=ONE_LINE)],
     markings: Annotated[str, Form(max_length=2000)] = "",
     notes: Annotated[str, Form(max_length=4000)] = "",
     identification_id: Annotated[str | None, Form(max_length=64)] = None,
