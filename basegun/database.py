@@ -69,9 +69,12 @@ class Database:
     def _migration_lock(self) -> Iterator[None]:
         path = self.sqlite_path
         if path is not None:
-            with path.with_name(path.name + ".lock").open("a") as handle:
-                fcntl.flock(handle, fcntl.LOCK_EX)
+            descriptor = os.open(path.with_name(path.name + ".lock"), os.O_CREAT | os.O_RDWR, FILE_MODE)
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
                 yield
+            finally:
+                os.close(descriptor)  # the lock goes with it
             return
         if self.is_sqlite:
             yield

@@ -143,7 +143,7 @@ def test_submit_refuses_missing_field_and_photos(client: TestClient, oidc: OidcP
     response = client.post("/api/v1/expert-requests", data=fields, files=files, headers=bearer(oidc.token("agent")))
     assert_problem(response, 422, "missing_field")
     assert_problem(submit(client, oidc.token("agent"), photos=0), 422, "missing_field")
-    assert_problem(submit(client, oidc.token("agent"), photos=9), 413, "too_many_photos")
+    assert_problem(submit(client, oidc.token("agent"), photos=9), 400, "bad_request")  # more files than it takes
     not_photo = [("photos", ("p.jpg", b"%PDF-1.4 not a photo", "image/jpeg"))]
     response = client.post("/api/v1/expert-requests", data=FIELDS, files=not_photo, headers=bearer(oidc.token("agent")))
     assert_problem(response, 415, "unsupported_format")

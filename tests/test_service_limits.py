@@ -375,17 +375,23 @@ def test_results_are_purged_on_a_timer(tmp_path: Path) -> None:
         store = client.app.state.service.store  # type: ignore[attr-defined]
         store.put("identification", {"x": 1})
         deadline = time.monotonic() + 30
-        while store._db.execute("SELECT count(*) FROM results").fetchone()[0] and time.monotonic() < deadline:
+        while stored_results(store) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert store._db.execute("SELECT count(*) FROM results").fetchone()[0] == 0
+        assert stored_results(store) == 0
     assert (tmp_path / "basegun.sqlite3").stat().st_mode & 0o777 == 0o600
     with sqlite3.connect(tmp_path / "basegun.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+def stored_results(store: Any) -> int:
+    with store.database.transaction() as connection:
+        return connection.exec_driver_sql("SELECT count(*) FROM results").scalar_one()
+
+
 def test_result_store_deletes_securely(app_client: TestClient) -> None:
     store = app_client.app.state.service.store  # type: ignore[attr-defined]
-    assert store._db.execute("PRAGMA secure_delete").fetchone()[0] == 1
+    with store.database.transaction() as connection:
+        assert connection.exec_driver_sql("PRAGMA secure_delete").scalar_one() == 1
 
 
 def test_zip_of_a_million_entries_is_refused_cheaply(app_client: TestClient) -> None:

@@ -88,8 +88,8 @@ def test_migrations_from_several_processes_at_once_apply_once(database_url: str)
 def test_sqlite_file_is_private_and_deletes_securely(tmp_path: Path) -> None:
     database = Database(Settings(data_dir=tmp_path / "data").database)
     try:
-        path = tmp_path / "data" / "basegun.sqlite3"
-        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        for path in (tmp_path / "data").rglob("*"):  # the database, its journal, its migration lock
+            assert stat.S_IMODE(path.stat().st_mode) == (0o700 if path.is_dir() else 0o600), path
         with database.transaction() as connection:
             assert connection.exec_driver_sql("PRAGMA secure_delete").scalar_one() == 1
     finally:

@@ -6,10 +6,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from api.auth import AgentDep, AgentOrExpertDep, ExpertDep
-from api.deps import ServiceDep, read_upload, run_inference
-from basegun.expert_requests import Answer, ExpertRequests, RequestForm, Status, check_photo_count
+from api.deps import ServiceDep, infer_upload
+from basegun.expert_requests import MAX_PHOTOS, Answer, ExpertRequests, RequestForm, Status, check_photo_count
 from basegun.photos import MEDIA_TYPE, clean_photo
 from basegun.records import Records
 from basegun.service import Basegun
@@ -37,16 +38,17 @@ def _requests(service: Basegun) -> ExpertRequests:
 
 
 async def read_photos(request: Request, service: Basegun, uploads: list[UploadFile]) -> list[bytes]:
-    """Each photo read within the upload limit, then re-encoded without its metadata (off the event loop)."""
+    """Each photo read within the upload limit, then re-encoded without its metadata in the inference pool."""
     check_photo_count(len(uploads))
-    cleaned = []
-    for upload in uploads:
-        data = await read_upload(upload, service)
-        cleaned.append(await run_inference(request, clean_photo, data, service.limits))
-    return cleaned
+    return [await infer_upload(request, upload, service, clean_photo, service.limits) for upload in uploads]
 
 
-@router.post("", status_code=201, summary="Ask the experts to examine a weapon (agents)")
+@router.post(
+    "",
+    status_code=201,
+    summary="Ask the experts to examine a weapon (agents)",
+    form_limits={"max_files": MAX_PHOTOS, "max_fields": 7},
+)
 async def submit(
     request: Request,
     service: ServiceDep,
@@ -62,7 +64,7 @@ async def submit(
 ) -> dict[str, Any]:
     form = RequestForm(unit, phone, seizure_number, procedure_number, markings, notes, identification_id or None)
     cleaned = await read_photos(request, service, photos)
-    submitted = _requests(service).submit(agent, form, cleaned)
+    submitted = await run_in_threadpool(_requests(service).submit, agent, form, cleaned)
     _records(service).send_mail_now()
     return submitted
 

@@ -5,16 +5,22 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from api.auth import UserDep
-from api.deps import ServiceDep, read_upload, run_inference
+from api.deps import ServiceDep, infer_upload
 from basegun.feedback import MAX_COMMENT, Feedback
 from basegun.photos import clean_photo
 
 router = APIRouter(prefix="/api/v1", tags=["feedback"])
 
 
-@router.post("/feedback", status_code=201, summary="Say whether an identification was right (and what it is)")
+@router.post(
+    "/feedback",
+    status_code=201,
+    summary="Say whether an identification was right (and what it is)",
+    form_limits={"max_files": 1, "max_fields": 5},
+)
 async def give_feedback(
     request: Request,
     service: ServiceDep,
@@ -29,6 +35,6 @@ async def give_feedback(
     assert service.records is not None, "the served service always keeps records"
     cleaned = None
     if photo is not None:
-        cleaned = await run_inference(request, clean_photo, await read_upload(photo, service), service.limits)
+        cleaned = await infer_upload(request, photo, service, clean_photo, service.limits)
     given = Feedback(result_id, correct, typology or None, comment, consent)
-    return await run_inference(request, service.records.feedback.add, user, given, cleaned)
+    return await run_in_threadpool(service.records.feedback.add, user, given, cleaned)
