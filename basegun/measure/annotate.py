@@ -25,11 +25,21 @@ POINT = (255, 255, 255)
 INK = (20, 20, 20)
 
 
-def annotate(image: Image.Image, measurement: Measurement, long_side: int = LONG_SIDE) -> bytes:
-    """Draw on a copy reduced to `long_side` and return it as JPEG bytes."""
+def reduced_copy(image: Image.Image, long_side: int = LONG_SIDE) -> Image.Image:
+    """A copy of the photo reduced to `long_side`, to draw on; it needs no result, so it is made beside them."""
     factor = min(1.0, long_side / max(image.size))
+    if factor == 1:
+        return image.copy()
     size = (max(1, round(image.width * factor)), max(1, round(image.height * factor)))
-    canvas = image.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0) if factor < 1 else image.copy()
+    # reducing_gap=1: a box reduction by the whole factor, then one bilinear step: half the time of a gap of 2 on
+    # a phone photo, and as clean at this size.
+    return image.resize(size, Image.Resampling.BILINEAR, reducing_gap=1.0)
+
+
+def annotate(canvas: Image.Image, photo_size: tuple[int, int], measurement: Measurement) -> bytes:
+    """Draw on `canvas` (a reduced copy of a photo of `photo_size`) and return it as JPEG bytes."""
+    factor = canvas.width / photo_size[0]
+    size = canvas.size
     draw = ImageDraw.Draw(canvas)
     unit = max(2, round(max(size) / 300))
 

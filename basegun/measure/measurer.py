@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import math
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -15,7 +16,7 @@ from basegun.concurrency import beside
 from basegun.errors import InvalidRequest, MeasurementRefused
 from basegun.imaging import FULL_DETAIL, Detail, Photo
 from basegun.legal import LengthRule, LengthVerdict, apply_length_rule
-from basegun.measure.annotate import annotate
+from basegun.measure.annotate import annotate, reduced_copy
 from basegun.measure.geometry import View, points_left, weapon_lengths
 from basegun.measure.refusals import refuse
 from basegun.measure.uncertainty import ErrorModel
@@ -116,10 +117,9 @@ class Measurer:
         looking = beside(self.cards.detect, view.image)
         if card_first and not looking.result():
             raise refuse("no_card")
-        weapon_view, weapon = self._find_weapon(view)
-        # The card is read in the weapon's view: again when the weapon was found upside down.
-        cards = looking.result() if weapon_view is view else self.cards.detect(weapon_view.image)
-        view = weapon_view
+        drawing = beside(reduced_copy, photo.image) if annotated else None
+        view, weapon, looking = self._find_weapon(view, looking)
+        cards = looking.result()
         card_seen_per_px = self._seen_per_px(view, self.cards.input_size)
         card = self._pick_card(cards, card_seen_per_px)
 
@@ -153,9 +153,9 @@ class Measurer:
                 else None
             ),
         )
-        if not annotated:
+        if drawing is None:
             return measurement
-        return replace(measurement, annotated_jpeg=annotate(photo.image, measurement))
+        return replace(measurement, annotated_jpeg=annotate(drawing.result(), photo.image.size, measurement))
 
     def measure_if_card(
         self, photo: Photo, typology: str | None = None, rule: LengthRule | None = None
@@ -171,19 +171,27 @@ class Measurer:
                 return None
             raise
 
-    def _find_weapon(self, view: View) -> tuple[View, WeaponDetection]:
+    def _find_weapon(
+        self, view: View, looking: Future[list[CardDetection]]
+    ) -> tuple[View, WeaponDetection, Future[list[CardDetection]]]:
+        """The weapon, in the view where it points right, and the card search in that same view.
+
+        The card is read in the weapon's view: when the weapon is found upside down, the card is looked for again
+        in the turned view, beside the weapon's second search.
+        """
         found = self.weapons.detect(view.image, threshold=self.weapons.presence_threshold)
         if not found:
             raise refuse("no_weapon")
         if points_left(found[0].keypoints):
             turned = view.turned(2)
+            looking_turned = beside(self.cards.detect, turned.image)
             found_again = self.weapons.detect(turned.image, threshold=self.weapons.presence_threshold)
             if found_again:
-                view, found = turned, found_again
+                view, found, looking = turned, found_again, looking_turned
         weapon = found[0]
         if weapon.score < self.weapons.threshold:
             raise refuse("low_keypoint_confidence")
-        return view, weapon
+        return view, weapon, looking
 
     def _pick_card(self, cards: list[CardDetection], seen_per_px: float) -> CardDetection:
         """The most confident card, unless another confident card's scale is out of their joint uncertainty.
