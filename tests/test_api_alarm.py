@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image, ImageDraw, ImageFont
 
 from api.app import create_app
 from basegun.settings import Settings
 from tests.images import encode, wall
+
+DEJAVU_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")  # Debian's fonts-dejavu-core
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +71,54 @@ def test_alarm_check_calls_poor_photo_unreadable(client: TestClient, photos: Pat
     assert "floue" in body["summary"]["fr"]
     assert "blurred" in body["summary"]["en"]
     assert "close-up" in body["advice"]["en"]
+
+
+def test_alarm_check_reads_strip_40_px_tall_cut_from_close_up(client: TestClient, photos: Path) -> None:
+    """A close-up cropped to its markings is a thin strip: it is read, not refused for its size."""
+    close_up = Image.open(photos / "alarm" / "alarm_gun_blow_f92.jpg").convert("RGB")
+    strip = close_up.crop((80, 165, 380, 205))  # the "BLOW F92" line, 300 × 40 px
+    body = alarm_check(client, encode(strip, "JPEG", quality=90))
+    assert body["status"] == "listed_alarm_model"
+    assert body["listed_model"] == {"maker": "BLOW", "model": "F92"}
+    assert body["photo"] == {"width": 300, "height": 40}
+    assert body["evidence"]["quality"]["problems"] == []
+    # Text boxes are given in the strip's own pixels, although it was enlarged to be read.
+    for line in body["evidence"]["text"]:
+        assert all(0 <= x <= 300 and 0 <= y <= 40 for x, y in line["box"]), line
+
+
+@pytest.mark.parametrize(
+    ("text", "maker", "model"), [("ZORAKI MOD. 925", "ZORAKI", "925"), ("KIMAR 75 AUTO", "KIMAR", "75 AUTO")]
+)
+def test_alarm_check_reads_rendered_marking_strip_40_px_tall(
+    client: TestClient, text: str, maker: str, model: str
+) -> None:
+    body = alarm_check(client, encode(marking_strip(text, 40), "JPEG", quality=80))
+    assert body["status"] == "listed_alarm_model", body["evidence"]["text"]
+    assert body["listed_model"] == {"maker": maker, "model": model}
+
+
+def test_alarm_check_refuses_strip_under_32_px(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/alarm-check",
+        files={"image": ("markings.jpg", encode(marking_strip("BLOW F92", 31), "JPEG"), "image/jpeg")},
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "image_too_small"
+
+
+def marking_strip(text: str, height: int) -> Image.Image:
+    """Light engraving on dark, brushed metal, slightly soft and noisy, as a phone sees a slide's markings."""
+    if not DEJAVU_BOLD.is_file():
+        pytest.skip(f"the DejaVu fonts are absent ({DEJAVU_BOLD}): `make` installs fonts-dejavu-core")
+    font = ImageFont.truetype(str(DEJAVU_BOLD), round(height * 0.42 / 0.73))  # capitals 42 % of the strip
+    width = round(font.getlength(text) + 1.2 * height)
+    rng = np.random.default_rng(height)
+    metal = 55 + np.linspace(-12, 12, width)[None, :] + rng.normal(0, 5, (height, width))
+    image = Image.fromarray(np.clip(metal, 0, 255).astype(np.uint8))
+    ImageDraw.Draw(image).text((0.6 * height, height / 2), text, fill=175, font=font, anchor="lm")
+    soft = cv2.GaussianBlur(np.asarray(image, np.float32), (0, 0), 0.7) + rng.normal(0, 3, (height, width))
+    return Image.fromarray(np.clip(soft, 0, 255).astype(np.uint8)).convert("RGB")
 
 
 def test_alarm_check_calls_blank_wall_unreadable(client: TestClient) -> None:

@@ -1,7 +1,9 @@
 """The alarm-gun check: a close-up of the markings in, one of five answers out, always with its evidence.
 
-Order matters: a photo too poor to read is answered `unreadable` before any OCR, so that reading nothing is never
-taken for "no alarm marking"; then the text read is matched against the listed models, then the blank-firing marks.
+Order matters: a photo measurably too blurred, dark or washed out to read is answered `unreadable` before any OCR,
+so that reading nothing is never taken for "no alarm marking"; then the text read is matched against the listed
+models, then the blank-firing marks. A small photo is not refused for its size: a strip of markings 32 px tall is
+read (`MIN_SHORT_SIDE_PX`), and only the OCR finding no legible text makes it `no_text`.
 `no_text` and `unreadable` ask for a better photo and never say the weapon is not an alarm gun.
 """
 
@@ -10,14 +12,14 @@ from __future__ import annotations
 import json
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from PIL import Image
 
 from basegun.alarm.markings import Findings, MarkingRules
-from basegun.alarm.quality import Quality, assess
+from basegun.alarm.quality import MIN_SHORT_SIDE_PX, Quality, assess
 from basegun.bilingual import DATA_DIR, LANGUAGES, Text, fill, same
 from basegun.imaging import Limits, decode
 from basegun.ocr.reader import TextLine, TextReader
@@ -45,6 +47,15 @@ class AlarmTexts:
                 if set(texts.answers.get(status, {}).get(part, {})) != set(LANGUAGES):
                     raise ValueError(f"{path}: answers.{status}.{part} needs a text in each of {LANGUAGES}")
         return texts
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the OCR read, which lines are legible enough to count, and the markings found in those."""
+
+    lines: tuple[TextLine, ...]
+    legible: tuple[bool, ...]
+    findings: Findings
 
 
 @dataclass(frozen=True)
@@ -102,7 +113,8 @@ class AlarmChecker:
         self.reader = reader
         self.rules = rules
         self.texts = texts
-        self.limits = limits
+        # The service's upload limits, except the shorter side: a strip of markings may be thinner than a photo.
+        self.limits = replace(limits, min_side=min(limits.min_side, MIN_SHORT_SIDE_PX))
         self.notice = notice
 
     def check(self, data: bytes) -> AlarmCheck:
@@ -119,14 +131,12 @@ class AlarmChecker:
         started = time.perf_counter()
         quality = assess(image, self.reader.detector.prep.size)
         timings["quality"] = (time.perf_counter() - started) * 1000
-        lines: tuple[TextLine, ...] = ()
+        reading = Reading((), (), self.rules.find([]))
         if quality.readable:
             read_started = time.perf_counter()
-            lines = tuple(self.reader.read(image))
+            reading = self.read(image)
             timings["ocr"] = (time.perf_counter() - read_started) * 1000
-        legible = tuple(self._legible(line) for line in lines)
-        # Illegible lines are blanked rather than dropped, so that the evidence's line numbers are those of `lines`.
-        findings = self.rules.find([line.text if ok else "" for line, ok in zip(lines, legible, strict=True)])
+        lines, legible, findings = reading.lines, reading.legible, reading.findings
         status: Status = "unreadable"
         if quality.readable:
             status = status_of(findings) if any(legible) else "no_text"
@@ -144,6 +154,14 @@ class AlarmChecker:
             photo_size=photo_size or image.size,
             timings_ms=timings,
         )
+
+    def read(self, image: Image.Image) -> Reading:
+        """OCR and marking rules, without the quality gate (which `check_image` applies first)."""
+        lines = tuple(self.reader.read(image))
+        legible = tuple(self._legible(line) for line in lines)
+        # Illegible lines are blanked rather than dropped, so that the evidence's line numbers are those of `lines`.
+        findings = self.rules.find([line.text if ok else "" for line, ok in zip(lines, legible, strict=True)])
+        return Reading(lines, legible, findings)
 
     def _legible(self, line: TextLine) -> bool:
         """Read with enough confidence, and long enough to carry a marking."""

@@ -1,15 +1,8 @@
 """Can markings be read in this photo? Decided before the OCR runs, from the photo alone.
 
 A blurred, dark or washed-out photo must be answered "unreadable: take a sharper close-up", never "no alarm
-marking", which an OCR that reads nothing would otherwise imply. Three measures:
-
-- resolution: the photo's longer side. Framed on the weapon, markings are at least about 2% of that side high,
-  and the text detector stops finding lines under about 10 px: a sharp photo of markings (lines 12 to 16 px high,
-  621 px wide) reduced step by step reads every marking at 497 px wide, loses the maker's name at 435 px and finds
-  nothing at 373 px; hence at least 480 px.
-
-The other two are taken on a grey copy scaled (down only) to the size the text detector sees, so that they mean
-the same for a 12 MP photo and a small one:
+marking", which an OCR that reads nothing would otherwise imply. Two measures, both taken on a grey copy scaled
+(down only) to the size the text detector sees, so that they mean the same for a 12 MP photo and a small one:
 
 - blur: the width (Gaussian sigma, in pixels) of the photo's strongest edges, estimated by re-blurring
   (Hu & de Haan, "Low cost robust blur estimator", ICIP 2006): a step edge blurred by sigma has a peak gradient
@@ -19,6 +12,10 @@ the same for a 12 MP photo and a small one:
   with no other edge) read sharper than they are, so the estimate errs towards letting a photo through.
 - edge contrast: the gradient of the strongest edges (the 99th percentile, grey levels 0..1 per pixel). Too little
   light, a veiled or a washed-out photo all lower it, whatever the cause.
+
+Size is not a measure: a close-up cropped to the markings is a thin strip, and one 32 px tall can be read (the OCR
+enlarges small strips before it looks for text, `basegun/ocr/reader.py`). The only size limit is the upload's
+shorter side, `MIN_SHORT_SIDE_PX`; whether a small photo holds legible text is for the OCR to say.
 
 Thresholds, from degraded copies of a sharp photo of markings (lines 12 to 16 px high where the detector reads
 them; `python -m benchmarks.quality_gate` prints the study): every marking is read up to a blur of 1.5 px, at 1.7 px
@@ -36,14 +33,14 @@ import cv2
 import numpy as np
 from PIL import Image
 
-MIN_LONG_SIDE_PX = 480
+MIN_SHORT_SIDE_PX = 32  # a strip with one line of markings, 14 px or more high
 MAX_BLUR_PX = 1.6
 MIN_EDGE_CONTRAST = 0.03
 DARK_MEDIAN = 0.25  # a photo whose median grey is under this is called too dark rather than low in contrast
 SMOOTHING_PX = (1.0, 2.0)  # the two re-blur widths of the blur estimator
 STRONGEST_EDGES = 0.01  # the share of pixels, by gradient, that the measures look at
 
-Problem = Literal["too_small", "blurred", "too_dark", "low_contrast"]
+Problem = Literal["blurred", "too_dark", "low_contrast"]
 
 
 @dataclass(frozen=True)
@@ -64,7 +61,6 @@ class Quality:
         return {
             "problems": list(self.problems),
             "long_side_px": self.long_side_px,
-            "min_long_side_px": MIN_LONG_SIDE_PX,
             "blur_px": round(self.blur_px, 2),
             "max_blur_px": MAX_BLUR_PX,
             "edge_contrast": round(self.edge_contrast, 4),
@@ -110,8 +106,6 @@ def assess(image: Image.Image, long_side: int) -> Quality:
     blur, contrast = edge_blur(grey)
     median = float(np.median(grey))
     problems: list[Problem] = []
-    if max(image.size) < MIN_LONG_SIDE_PX:
-        problems.append("too_small")
     if contrast < MIN_EDGE_CONTRAST:
         problems.append("too_dark" if median < DARK_MEDIAN else "low_contrast")
     elif blur > MAX_BLUR_PX:

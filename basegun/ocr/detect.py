@@ -61,9 +61,9 @@ class TextDetector:
         self.max_candidates = int(manifest.decoding.get("max_candidates", 1000))
         self.min_box_side = float(manifest.decoding.get("min_box_side", 3))
 
-    def detect(self, rgb: np.ndarray) -> list[tuple[np.ndarray, float]]:
-        """(corners (4, 2) float32, score) for each line found."""
-        resized = limit_long_side(rgb, self.prep.size, self.prep.stride)
+    def detect(self, rgb: np.ndarray, long_side: int | None = None) -> list[tuple[np.ndarray, float]]:
+        """(corners (4, 2) float32, score) for each line found; `long_side` overrides the manifest's size limit."""
+        resized = limit_long_side(rgb, long_side or self.prep.size, self.prep.stride)
         probability = self.session.run(normalise(resized, self.prep))[0][0, 0]
         mask = (probability > self.pixel_threshold).astype(np.uint8)
         if self.dilate:
