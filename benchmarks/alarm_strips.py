@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from basegun.alarm.quality import assess
+from basegun.alarm.quality import MAX_BLUR_PX, assess
 from basegun.errors import BasegunError
 from basegun.imaging import decode
 from basegun.ocr.reader import MIN_SHORT_SIDE_PX
@@ -138,6 +138,10 @@ def cross_validate(observations: Sequence[Observation]) -> None:
     print(f"\nSources: {len(sources)}, blurred copies: {n}. Limit chosen per fold: {chosen}.")
     print(f"Held-out (5-fold, grouped by source): {held_out_errors}/{n} gated wrongly.")
     print(f"In-sample at the limit chosen on every source ({everything} px): {errors(observations, everything)}/{n}.")
+    for limit in sorted({everything, MAX_BLUR_PX}):
+        refused = sum(o.blur_px > limit and o.read for o in observations)
+        through = sum(o.blur_px <= limit and not o.read for o in observations)
+        print(f"At {limit} px: {refused} legible copies called blurred, {through} illegible copies sent to the OCR.")
 
 
 def enlargements(service: Basegun, chosen: Sequence[strips.Strip]) -> None:
@@ -166,7 +170,7 @@ def enlargements(service: Basegun, chosen: Sequence[strips.Strip]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.alarm_strips", description=__doc__)
-    parser.add_argument("--rendered", type=int, default=48, help="rendered strips (default 48)")
+    parser.add_argument("--rendered", type=int, default=96, help="rendered strips (default 96)")
     parser.add_argument("--no-blur-study", action="store_true", help="verdicts only")
     parser.add_argument("--enlarge", action="store_true", help="also compare enlargement targets for small strips")
     args = parser.parse_args(argv)
