@@ -17,7 +17,7 @@ from basegun.card_detector import CardDetection
 from basegun.catalog import Catalog
 from basegun.catalog_file import load_catalog
 from basegun.errors import InvalidRequest, MeasurementRefused
-from basegun.imaging import Photo, decode
+from basegun.imaging import FULL_DETAIL, Photo, decode
 from basegun.measure import ErrorModel, Measurement, Measurer, length_rule_of
 from basegun.measure.geometry import MUZZLE, View
 from basegun.models import Models
@@ -38,7 +38,13 @@ def catalog() -> Catalog:
 
 
 def load(measurer: Measurer, photos: Path, name: str) -> Photo:
+    """The photo as the service decodes it for measuring (a large JPEG at a reduced size)."""
     return decode((photos / "measure" / name).read_bytes(), detail=measurer.detail)
+
+
+def load_full(photos: Path, name: str) -> Photo:
+    """The photo at full size, for tests that change its pixels (points are then in the pixels they change)."""
+    return decode((photos / "measure" / name).read_bytes(), detail=FULL_DETAIL)
 
 
 def with_image(image: Image.Image) -> Photo:
@@ -110,7 +116,7 @@ def test_measure_if_card_is_none_without_card(measurer: Measurer, photos: Path) 
 @pytest.mark.parametrize("name", ["levier.jpg", "semiChasse.jpg"])  # a portrait photo and a landscape one
 @pytest.mark.parametrize("degrees", sorted(TURNS))
 def test_measure_turned_photo_gives_same_lengths(measurer: Measurer, photos: Path, name: str, degrees: int) -> None:
-    photo = load(measurer, photos, name)
+    photo = load_full(photos, name)
     upright = measurer.measure(photo, annotated=False)
     turned_image = photo.image.transpose(TURNS[degrees])
     turned = measurer.measure(with_image(turned_image), annotated=False)
@@ -121,6 +127,21 @@ def test_measure_turned_photo_gives_same_lengths(measurer: Measurer, photos: Pat
     width, height = photo.image.size
     expected = (height - y, x) if degrees == 90 else (width - x, height - y)
     assert np.hypot(*np.subtract(turned.keypoints[MUZZLE], expected)) < 0.01 * max(width, height)
+
+
+@pytest.mark.parametrize("name", ["levier.jpg", "semiChasse.jpg"])
+def test_measure_from_reduced_decode_gives_full_size_pixels(measurer: Measurer, photos: Path, name: str) -> None:
+    """A large JPEG is measured from a reduced decode; its points and card are still given in full-size pixels."""
+    reduced, full = load(measurer, photos, name), load_full(photos, name)
+    assert reduced.reduction < 0.6  # decoded at half size
+    from_reduced, from_full = measurer.measure(reduced), measurer.measure(full, annotated=False)
+    size = max(full.image.size)
+    assert np.abs(from_reduced.keypoints - from_full.keypoints).max() < 0.01 * size
+    assert np.abs(from_reduced.card_corners - from_full.card_corners).max() < 0.01 * size
+    assert from_reduced.card_size_px == pytest.approx(from_full.card_size_px, rel=0.02)
+    assert abs(from_reduced.overall_length_cm - from_full.overall_length_cm) <= from_full.overall_uncertainty_cm / 2
+    annotated = Image.open(io.BytesIO(from_reduced.annotated_jpeg or b""))
+    assert max(annotated.size) == 1200
 
 
 def test_measure_refuses_card_too_small(measurer: Measurer, photos: Path) -> None:
@@ -140,14 +161,14 @@ def paste_card_copy(image: Image.Image, result: Measurement, factor: float) -> I
 
 
 def test_measure_two_agreeing_cards_give_the_same_lengths(measurer: Measurer, photos: Path) -> None:
-    photo = load(measurer, photos, "levier.jpg")
+    photo = load_full(photos, "levier.jpg")
     single = measurer.measure(photo, annotated=False)
     double = measurer.measure(with_image(paste_card_copy(photo.image, single, 1.0)), annotated=False)
     assert abs(double.overall_length_cm - single.overall_length_cm) <= 1
 
 
 def test_measure_refuses_cards_that_disagree(measurer: Measurer, photos: Path) -> None:
-    photo = load(measurer, photos, "levier.jpg")
+    photo = load_full(photos, "levier.jpg")
     single = measurer.measure(photo, annotated=False)
     assert refusal(measurer, with_image(paste_card_copy(photo.image, single, 1.6))).code == "several_cards"
 

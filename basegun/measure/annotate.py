@@ -37,7 +37,7 @@ def reduced_copy(image: Image.Image, long_side: int = LONG_SIDE) -> Image.Image:
 
 
 def annotate(canvas: Image.Image, photo_size: tuple[int, int], measurement: Measurement) -> bytes:
-    """Draw on `canvas` (a reduced copy of a photo of `photo_size`) and return it as JPEG bytes."""
+    """Draw on `canvas` (a reduced copy of a photo of `photo_size`, the points' pixels) and return it as JPEG."""
     factor = canvas.width / photo_size[0]
     size = canvas.size
     draw = ImageDraw.Draw(canvas)
