@@ -1,9 +1,10 @@
 """The alarm-gun check: a close-up of the markings in, one of five answers out, always with its evidence.
 
-Order matters: a photo measurably too blurred, dark or washed out to read is answered `unreadable` before any OCR,
-so that reading nothing is never taken for "no alarm marking"; then the text read is matched against the listed
-models, then the blank-firing marks. A small photo is not refused for its size: a strip of markings 32 px tall is
-read (`MIN_SHORT_SIDE_PX`), and only the OCR finding no legible text makes it `no_text`.
+The OCR always reads the photo, and a listed model (then a blank-firing mark) read in it is the answer, however
+poor the photo: text read and matched is its own evidence. Otherwise a photo measurably too blurred, dark or washed
+out (`basegun/alarm/quality.py`) is answered `unreadable`, so that reading nothing in it is never taken for "no
+alarm marking"; a sharp one is answered `no_alarm_marking` or, when the OCR finds no legible text, `no_text`.
+A small photo is never refused for its size: a strip of markings 32 px tall is read (`MIN_SHORT_SIDE_PX`).
 `no_text` and `unreadable` ask for a better photo and never say the weapon is not an alarm gun.
 """
 
@@ -131,15 +132,15 @@ class AlarmChecker:
         started = time.perf_counter()
         quality = assess(image, self.reader.detector.prep.size)
         timings["quality"] = (time.perf_counter() - started) * 1000
-        reading = Reading((), (), self.rules.find([]))
-        if quality.readable:
-            read_started = time.perf_counter()
-            reading = self.read(image)
-            timings["ocr"] = (time.perf_counter() - read_started) * 1000
+        read_started = time.perf_counter()
+        reading = self.read(image)
+        timings["ocr"] = (time.perf_counter() - read_started) * 1000
         lines, legible, findings = reading.lines, reading.legible, reading.findings
         status: Status = "unreadable"
         if quality.readable:
             status = status_of(findings) if any(legible) else "no_text"
+        elif findings.listed_models or findings.blank_firing_marks:
+            status = status_of(findings)
         timings["total"] = sum(timings.values())
         return AlarmCheck(
             status=status,
@@ -156,7 +157,7 @@ class AlarmChecker:
         )
 
     def read(self, image: Image.Image) -> Reading:
-        """OCR and marking rules, without the quality gate (which `check_image` applies first)."""
+        """OCR and marking rules, whatever the photo's quality."""
         lines = tuple(self.reader.read(image))
         legible = tuple(self._legible(line) for line in lines)
         # Illegible lines are blanked rather than dropped, so that the evidence's line numbers are those of `lines`.

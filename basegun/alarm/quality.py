@@ -1,7 +1,8 @@
-"""Can markings be read in this photo? Decided before the OCR runs, from the photo alone.
+"""Is this photo too poor for markings to be read? Measured on the photo alone, beside what the OCR reads.
 
-A blurred, dark or washed-out photo must be answered "unreadable: take a sharper close-up", never "no alarm
-marking", which an OCR that reads nothing would otherwise imply. Two measures, both taken on a grey copy scaled
+A blurred, dark or washed-out photo in which no marking is read must be answered "unreadable: take a sharper
+close-up", never "no alarm marking", which an OCR that reads nothing would otherwise imply (a marking read in it
+is still the answer, `basegun/alarm/check.py`). Two measures, both taken on a grey copy scaled
 (down only) to the size the text detector sees, so that they mean the same for a 12 MP photo and a small one:
 
 - blur: the width (Gaussian sigma, in pixels) of the photo's strongest edges, estimated by re-blurring
@@ -20,10 +21,11 @@ shorter side, `MIN_SHORT_SIDE_PX`; whether a small photo holds legible text is f
 Thresholds. Blur: chosen by 5-fold cross-validation over 132 source close-ups (96 marking strips rendered in six
 DejaVu fonts, 32–237 px tall, and 36 strips cut from a real close-up), each blurred by a known sigma from 0 to
 4 px (1,056 copies; a source and its copies always in the same fold): the limit that best separates copies whose
-listed model the OCR still reads from those it does not, ties going to the higher limit (a photo let through can
-still be answered `no_text`). Every fold chose 1.75 px; held out, 227 of the 1,056 copies are gated wrongly, as
-many as in-sample: strips with large text stay legible well past that blur, small text is lost before it, and
-the measure does not know the text's size (`python -m benchmarks.alarm_strips` prints the study). Contrast, from
+listed model the OCR still reads from those it does not, ties going to the higher limit. Every fold chose
+1.75 px; held out, 227 of the 1,056 copies are on the wrong side, as many as in-sample: strips with large text
+stay legible well past that blur, small text is lost before it, and the measure does not know the text's size
+(`python -m benchmarks.alarm_strips` prints the study). Hence the limit only decides what a photo in which no
+marking is read is answered: `unreadable`, or `no_text` / `no_alarm_marking`. Contrast, from
 degraded copies of a sharp photo of markings (`python -m benchmarks.quality_gate`): every marking stays legible
 down to an edge contrast of 0.040 and all are lost at 0.024; the limit sits between.
 """
