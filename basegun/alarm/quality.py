@@ -2,8 +2,8 @@
 
 A blurred, dark or washed-out photo in which no marking is read must be answered "unreadable: take a sharper
 close-up", never "no alarm marking", which an OCR that reads nothing would otherwise imply (a marking read in it
-is still the answer, `basegun/alarm/check.py`). Two measures, both taken on a grey copy scaled
-(down only) to the size the text detector sees, so that they mean the same for a 12 MP photo and a small one:
+is still the answer, `basegun/alarm/check.py`). Two measures, both taken on a grey copy scaled (down only) to
+the size the text detector sees, so that they mean the same for a 12 MP photo and a small one:
 
 - blur: the width (Gaussian sigma, in pixels) of the photo's strongest edges, estimated by re-blurring
   (Hu & de Haan, "Low cost robust blur estimator", ICIP 2006): a step edge blurred by sigma has a peak gradient
@@ -25,9 +25,9 @@ listed model the OCR still reads from those it does not, ties going to the highe
 1.75 px; held out, 227 of the 1,056 copies are on the wrong side, as many as in-sample: strips with large text
 stay legible well past that blur, small text is lost before it, and the measure does not know the text's size
 (`python -m benchmarks.alarm_strips` prints the study). Hence the limit only decides what a photo in which no
-marking is read is answered: `unreadable`, or `no_text` / `no_alarm_marking`. Contrast, from
-degraded copies of a sharp photo of markings (`python -m benchmarks.quality_gate`): every marking stays legible
-down to an edge contrast of 0.040 and all are lost at 0.024; the limit sits between.
+marking is read is answered: `unreadable`, or `no_text` / `no_alarm_marking`.
+Contrast, from degraded copies of a sharp photo of markings (`python -m benchmarks.quality_gate`): every marking
+stays legible down to an edge contrast of 0.040 and all are lost at 0.024; the limit sits between.
 """
 
 from __future__ import annotations

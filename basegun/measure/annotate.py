@@ -26,7 +26,7 @@ INK = (20, 20, 20)
 
 
 def reduced_copy(image: Image.Image, long_side: int = LONG_SIDE) -> Image.Image:
-    """A copy of the photo reduced to `long_side`, to draw on; it needs no result, so it is made beside them."""
+    """A copy of the photo reduced to `long_side`, to draw on; it needs no result, so it is made beside the networks."""
     factor = min(1.0, long_side / max(image.size))
     if factor == 1:
         return image.copy()
@@ -37,7 +37,7 @@ def reduced_copy(image: Image.Image, long_side: int = LONG_SIDE) -> Image.Image:
 
 
 def annotate(canvas: Image.Image, photo_size: tuple[int, int], measurement: Measurement) -> bytes:
-    """Draw on `canvas` (a reduced copy of a photo of `photo_size`, the points' pixels) and return it as JPEG."""
+    """Draw on `canvas`, a reduced copy of the photo, and return it as JPEG; points are in `photo_size` pixels."""
     factor = canvas.width / photo_size[0]
     size = canvas.size
     draw = ImageDraw.Draw(canvas)

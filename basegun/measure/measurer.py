@@ -90,8 +90,8 @@ class Measurer:
     def detail(self) -> Detail:
         """Twice the view: a large JPEG is decoded at 1/2 (or less) of its size, which keeps that much.
 
-        Decoding, reducing and drawing then cost about half as much (the networks' share is unchanged). The view
-        is rebuilt from the reduced decode (`View.of`); at 1/4 it drifts further from a full decode's (32–47 dB).
+        The decode and every copy made from it then handle a quarter of the pixels. The networks' view is rebuilt
+        from the reduced decode (`View.of`); at 1/4 it would drift further from a full decode's (32–47 dB PSNR).
         On the 7 labelled photos and 18 smaller or recompressed copies, lengths move by 0.34 cm on average
         (1.1 cm at most) against a full decode, the mean error against the truth goes from 1.51 to 1.57 cm, and
         one copy whose card sits at the detection threshold loses it (`python -m benchmarks.measure_draft`).
