@@ -7,6 +7,7 @@ import json
 import socket
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from basegun.errors import ModelUnavailable
@@ -15,7 +16,7 @@ from basegun.manifest import Manifest
 from basegun.models import Models
 from basegun.ocr.detect import TextDetector
 from basegun.ocr.orient import LineOrienter
-from basegun.ocr.reader import TextReader
+from basegun.ocr.reader import MIN_SHORT_SIDE_PX, TextReader, enlargement
 from basegun.ocr.recognize import LineRecogniser
 from basegun.onnx_session import OnnxSession
 from basegun.settings import DEFAULT_MODELS_DIR
@@ -95,3 +96,16 @@ def test_read_downloads_nothing(photos: Path, monkeypatch: pytest.MonkeyPatch) -
     reader = TextReader(TextDetector(det), LineOrienter(cls), LineRecogniser(rec))
     assert "BLOW F92" in read(reader, photos / "alarm" / "alarm_gun_blow_f92.jpg")
     assert attempts == []
+
+
+@pytest.mark.parametrize(
+    ("height", "width", "factor"),
+    [
+        (40, 300, 4.0),  # a thin strip: its shorter side brought to 160 px
+        (40, 6000, 736 / np.sqrt(40 * 6000)),  # a very long one: held to the detector's pixel budget
+        (237, 675, 1.0),  # tall enough already
+        (3024, 4032, 1.0),  # a photo: never reduced here (the detector reduces it)
+    ],
+)
+def test_enlargement_of_small_strips(height: int, width: int, factor: float) -> None:
+    assert enlargement(height, width, 736, MIN_SHORT_SIDE_PX) == pytest.approx(factor)
