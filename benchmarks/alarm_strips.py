@@ -1,13 +1,15 @@
 """Alarm checks on close-ups of markings that nobody tuned on, and the study behind the blur limit.
 
-Run: `python -m benchmarks.alarm_strips` (about 3 minutes on 2 cores). Prints Markdown:
+Run: `python -m benchmarks.alarm_strips [--enlarge]` (about 5 minutes on 2 cores, 10 with `--enlarge`). Prints
+Markdown:
 
 1. verdicts: `Basegun.alarm_check` (bytes in, answer out) on the strips of `benchmarks/strips.py`, rendered and
    cut from the shared close-up (those only when the shared photos are present), by family and strip height;
 2. the blur limit: every source strip blurred by a known sigma, the gate's blur measure beside whether the OCR
    still reads the listed model when the gate is not asked; the limit (`MAX_BLUR_PX`) is chosen by 5-fold
    cross-validation grouped by source strip (a source and its blurred copies are never split), and the held-out
-   error is printed beside the in-sample one.
+   error is printed beside the in-sample one;
+3. with `--enlarge`: the listed models read for each target size of the strip enlargement (`basegun/ocr/reader.py`).
 """
 
 from __future__ import annotations
