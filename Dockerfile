@@ -7,6 +7,12 @@ COPY api ./api
 COPY cli ./cli
 RUN pip install --no-cache-dir --prefix=/install .
 
+# ONNX Runtime Web, for the web app to identify without a network (vendor/NOTICE.md).
+FROM node:20-slim AS web
+WORKDIR /src
+COPY vendor ./vendor
+RUN sh vendor/install.sh
+
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     BASEGUN_MODELS_DIR=/app/models BASEGUN_FRONTEND_DIR=/app/frontend BASEGUN_DATA_DIR=/data
@@ -15,6 +21,7 @@ COPY --from=build /install /usr/local
 WORKDIR /app
 COPY --chown=root:root models ./models
 COPY --chown=root:root frontend ./frontend
+COPY --from=web --chown=root:root /src/frontend/vendor ./frontend/vendor
 USER basegun
 EXPOSE 8000
 VOLUME ["/data"]

@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test ci install install-dev system-deps reference-wheel lint typecheck format bench clean
+.PHONY: run test ci install install-dev system-deps web-deps reference-wheel lint typecheck format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,17 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 
-run: install
+# ONNX Runtime Web (MIT, vendor/NOTICE.md), pinned by vendor/package-lock.json, for identifying in the browser
+# without a network; vendor/install.sh copies the files the web app serves to frontend/vendor/ (not in git).
+ORT_SERVED := frontend/vendor/onnxruntime-web
+
+$(ORT_SERVED)/ort.wasm.bundle.min.mjs: vendor/package.json vendor/package-lock.json vendor/install.sh vendor/NOTICE.md
+	sh vendor/install.sh
+	@touch $@
+
+web-deps: $(ORT_SERVED)/ort.wasm.bundle.min.mjs
+
+run: install web-deps
 	$(BIN)/basegun serve --host $(HOST) --port $(PORT)
 
 # Debian's Chromium drives the browser tests (never `playwright install`: it downloads a browser); the tests start
@@ -38,7 +48,7 @@ reference-wheel: $(BIN)/python
 typecheck: install-dev
 	$(BIN)/mypy
 
-test: system-deps install-dev reference-wheel lint typecheck
+test: system-deps install-dev web-deps reference-wheel lint typecheck
 	$(BIN)/pytest
 
 # What CI does: a fresh clone of the committed tree in a temporary folder, ../shared copied beside it, then `make test`.
@@ -54,4 +64,4 @@ bench: install-dev
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-artifacts vendor/node_modules $(ORT_SERVED)

@@ -24,6 +24,7 @@ from api.routes import (
     health,
     identify,
     measure,
+    models,
     replica,
     typologies,
 )
@@ -94,7 +95,8 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
     )
     problems.install(app)
     uploads.spool_to_disk_beyond(settings.upload_spool_bytes)
-    for module in (health, identify, measure, typologies, alarm, replica, batches, accounts, expert_requests, feedback):
+    modules = (health, identify, measure, typologies, models, alarm, replica, batches, accounts, expert_requests, feedback)
+    for module in modules:
         app.include_router(module.router)
     if settings.api_docs:
         app.include_router(docs.router)

@@ -27,10 +27,11 @@ log = logging.getLogger("basegun.access")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _DECIMAL = re.compile(r"[0-9]{1,20}")
 _BATCH_ID = re.compile(r"(/api/v1/batches/)[0-9a-f]{32}")
+# 'wasm-unsafe-eval' lets the web app compile ONNX Runtime's WebAssembly (identifying offline); nothing else is eval'd.
 CSP = (
-    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; script-src 'self'; style-src 'self'; "
-    "connect-src 'self'{connect}; manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; "
-    "form-action 'self'; frame-ancestors 'none'"
+    "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; script-src 'self' 'wasm-unsafe-eval'; "
+    "style-src 'self'; connect-src 'self'{connect}; manifest-src 'self'; worker-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 

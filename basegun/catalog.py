@@ -238,4 +238,10 @@ class Catalog:
             "notice": self.notice,
             "categories": {key: self.category(key) for key in self._categories},
             "typologies": [self.typology_dict(typology) for typology in self.typologies()],
+            # What an answer says by confidence level: the web app words an answer made offline the same way.
+            "answer_wording": {
+                "advice": self.wording.advice,
+                "undetermined": self.wording.undetermined,
+                "low_confidence": self.wording.low_confidence,
+            },
         }

@@ -1,8 +1,14 @@
-// Basegun's service worker: the app shell and the catalog (with its securing guides) stay available offline.
+// Basegun's service worker: the app shell and the catalog (with its securing guides) stay available offline, and so
+// do the typology model and ONNX Runtime once the app has downloaded them (js/offline/store.js fills OFFLINE_CACHE).
 // Photos and answers are never cached: every POST goes straight to the network.
 
 const CACHE = "basegun-v1";
+const OFFLINE_CACHE = "basegun-offline-v1"; // the name js/offline/store.js uses
 const CATALOG = "api/v1/typologies";
+const MODEL_MANIFEST = "api/v1/models/typology.json";
+const RUNTIME = "vendor/onnxruntime-web/";
+const MODEL_FILE = "api/v1/models/typology.onnx";
+const OFFLINE_FILES = [MODEL_FILE, `${RUNTIME}ort.wasm.bundle.min.mjs`, `${RUNTIME}ort-wasm-simd-threaded.wasm`];
 const NETWORK_WAIT_MS = 4000;
 const SHELL = [
   "./",
@@ -22,6 +28,12 @@ const SHELL = [
   "js/catalog.js",
   "js/dom.js",
   "js/i18n.js",
+  "js/offline/answer.js",
+  "js/offline/model.js",
+  "js/offline/preprocess.js",
+  "js/offline/status.js",
+  "js/offline/store.js",
+  "js/offline/views.js",
   "js/photo.js",
   "js/router.js",
   "js/state.js",
@@ -56,15 +68,15 @@ self.addEventListener("install", (event) => {
 self.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
-      for (const name of await caches.keys()) if (name !== CACHE) await caches.delete(name);
+      for (const name of await caches.keys()) if (name !== CACHE && name !== OFFLINE_CACHE) await caches.delete(name);
       await self.clients.claim();
     })(),
   );
 });
 
 /** The network's answer, kept for later; the cached copy when the network fails, is slow, or answers an error. */
-async function networkFirst(request) {
-  const cache = await caches.open(CACHE);
+async function networkFirst(request, cacheName = CACHE) {
+  const cache = await caches.open(cacheName);
   const fetching = fetch(request).then((response) => {
     if (response.ok) cache.put(request, response.clone());
     return response;
@@ -78,6 +90,12 @@ async function networkFirst(request) {
   } catch {
     return cached;
   }
+}
+
+/** The kept model or runtime file, else the network (the app downloads them with progress, see js/offline/store.js). */
+async function offlineFile(request) {
+  const cached = await (await caches.open(OFFLINE_CACHE)).match(request);
+  return cached ?? fetch(request);
 }
 
 /** The cached copy at once, refreshed in the background for the next visit. */
@@ -103,6 +121,15 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   const page = url.origin + url.pathname;
+  if (page === scoped(MODEL_MANIFEST)) {
+    event.respondWith(networkFirst(request, OFFLINE_CACHE));
+    return;
+  }
+  // A download asks past the kept copy ("reload"): the network answers it.
+  if (OFFLINE_FILES.some((path) => scoped(path) === page) && request.cache !== "reload") {
+    event.respondWith(offlineFile(request));
+    return;
+  }
   if (request.mode === "navigate" && (page === scoped("./") || page === scoped("index.html"))) {
     event.respondWith(staleWhileRevalidate(event, scoped("./")));
     return;

@@ -7,6 +7,7 @@ import { refresh, route, start } from "./router.js";
 import { onTransfer, resume } from "./transfer.js";
 import { about, home, profile, welcome } from "./screens/intro.js";
 import { followTransfer } from "./screens/photo.js";
+import { showOfflineState, translateOfflineState } from "./offline/status.js";
 import "./screens/identify.js";
 import "./screens/guide.js";
 import "./screens/replica.js";
@@ -53,6 +54,7 @@ function notify(text, target = null) {
 async function switchLanguage() {
   await setLanguage(other());
   translateShell();
+  translateOfflineState();
   showNetwork();
   notice.replaceChildren();
   await refresh();
@@ -80,6 +82,7 @@ async function boot() {
   await start(main);
   if ("serviceWorker" in navigator)
     navigator.serviceWorker.register("sw.js").catch((error) => console.warn("offline use unavailable:", error));
+  showOfflineState(document.getElementById("offline-model"));
   document.body.dataset.ready = lang();
 }
 

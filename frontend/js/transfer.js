@@ -19,7 +19,10 @@ export const TRANSIENT = new Set([
   "internal_error",
 ]);
 
-/** def: {endpoint, fields(): extra form fields, done(answer): keeps the answer (may be async), result: its route} */
+/**
+ * def: {endpoint, fields(): extra form fields, done(answer): keeps the answer (may be async), result: its route,
+ * offline (optional): {ready(): whether this phone can answer, answer(blob): the answer made here}}
+ */
 export function registerFlow(id, def) {
   flows[id] = def;
 }
@@ -30,6 +33,11 @@ export function flow(id) {
 
 export function transfer(id) {
   return transfers[id] ?? null;
+}
+
+/** Whether a photo is on its way to the service, or being analysed there. */
+export function busy() {
+  return Object.values(transfers).some((current) => ["uploading", "analysing"].includes(current.status));
 }
 
 /** listener(id, transfer, event) with event one of: status, progress, done */
@@ -47,10 +55,37 @@ function set(id, value, event = "status") {
   emit(id, event);
 }
 
+/** The service cannot be reached: no network, a time-out, or the service itself failing. */
+function unreachable(error) {
+  return error.code === "network" || error.code === "timeout" || error.status >= 500;
+}
+
+/** Answer on this phone; if that fails too, the photo waits for the network or the service's failure is shown. */
+async function answerHere(id, def, photo, failure = null) {
+  set(id, { status: "local" });
+  try {
+    const answer = await def.offline.answer(photo.prepared.blob);
+    if (transfers[id]?.status !== "local") return; // cancelled meanwhile
+    await def.done(answer);
+    set(id, null, "done");
+  } catch (error) {
+    console.warn("answering on this phone failed:", error);
+    if (failure && navigator.onLine) set(id, { status: "error", error: failure });
+    else {
+      session.pending = id;
+      set(id, { status: "waiting" });
+    }
+  }
+}
+
 export function send(id) {
   const photo = session.photos[id];
   const def = flows[id];
   if (!photo || !def) return;
+  if (!navigator.onLine && def.offline?.ready()) {
+    answerHere(id, def, photo);
+    return;
+  }
   if (!navigator.onLine) {
     session.pending = id;
     set(id, { status: "waiting" });
@@ -81,6 +116,7 @@ export function send(id) {
     },
     (error) => {
       if (error.code === "aborted") set(id, null);
+      else if (unreachable(error) && def.offline?.ready()) answerHere(id, def, photo, error);
       else if (error.code === "network" && !navigator.onLine) {
         session.pending = id;
         set(id, { status: "waiting" });
@@ -94,6 +130,13 @@ export function cancel(id) {
   if (current?.abort) current.abort();
   if (session.pending === id) session.pending = null;
   set(id, null);
+}
+
+/** Send this photo as soon as the network is back (the user asked for it). */
+export function queue(id) {
+  if (!session.photos[id]) return;
+  session.pending = id;
+  set(id, { status: "waiting" });
 }
 
 /** The network is back: send the photo that waited for it. */

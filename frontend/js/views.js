@@ -17,6 +17,11 @@ function categoryName(category) {
   return category === NOT_CLASSIFIED ? t("result.not_classified") : t("result.category_badge", { category });
 }
 
+/** Whether an identification names a typology: a firearm was found, or the phone answered (it has no detector). */
+export function namesTypology(answer) {
+  return Boolean(answer.firearm_detected || answer.offline);
+}
+
 export function confidenceText(answer) {
   return t("result.confidence", {
     level: t(`result.level_${answer.confidence_level}`),

@@ -10,7 +10,7 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -80,6 +80,20 @@ class App:
         self.open()
         self.page.get_by_role("button", name=role).click()
 
+    def until(self, condition: str, timeout_ms: int = 60_000) -> None:
+        """Wait until a JavaScript condition holds; it may `await`. (`page.wait_for_function` does not await the
+        promise an async predicate returns: a promise is truthy, so it would return at once.)"""
+        self.page.evaluate(
+            """async ([condition, timeout]) => {
+              const deadline = Date.now() + timeout;
+              while (!(await (async () => CONDITION)())) {
+                if (Date.now() > deadline) throw new Error(`timed out waiting for: ${condition}`);
+                await new Promise((resolve) => setTimeout(resolve, 100));
+              }
+            }""".replace("CONDITION", condition),
+            [condition, timeout_ms],
+        )
+
     def choose_photo(self, flow: str, path: Path) -> None:
         self.page.set_input_files(f"#{flow}-file", str(path))
 
@@ -96,13 +110,23 @@ class App:
         assert not violations, f"axe-core on {name}:\n" + "\n".join(details)
 
 
+def visit(browser: Browser, url: str, workers: Literal["allow", "block"]) -> Iterator[App]:
+    context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="fr-FR", service_workers=workers)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    app = App(context, page, url)
+    yield app
+    context.close()
+    assert not app.problems, "\n".join(app.problems)
+
+
 @pytest.fixture
 def app(browser: Browser, live_server: Any, photos: Path) -> Iterator[App]:
     """A fresh browser context (no stored profile, no service worker yet) at a phone's size."""
-    context = browser.new_context(viewport=PHONE, device_scale_factor=1, locale="fr-FR", service_workers="allow")
-    context.set_default_timeout(60_000)
-    page = context.new_page()
-    visit = App(context, page, live_server.url)
-    yield visit
-    context.close()
-    assert not visit.problems, "\n".join(visit.problems)
+    yield from visit(browser, live_server.url, "allow")
+
+
+@pytest.fixture
+def app_without_worker(browser: Browser, live_server: Any, photos: Path) -> Iterator[App]:
+    """The same, in a browser that runs no service worker: nothing is kept for offline use, no model on the phone."""
+    yield from visit(browser, live_server.url, "block")

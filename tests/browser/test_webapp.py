@@ -179,8 +179,8 @@ def test_offline_securing_guide_still_opens(app: App, photos: Path, texts: dict,
     app.heading(fr["home"]["title"])
     # The service worker has cached the app shell and the catalog on this first visit, and is active: a worker still
     # activating when the network goes would leave the reload below to the (offline) network.
-    page.wait_for_function(
-        "async () => navigator.serviceWorker.controller !== null"
+    app.until(
+        "navigator.serviceWorker.controller !== null"
         " && (await navigator.serviceWorker.ready).active.state === 'activated'"
         " && Boolean(await caches.match('/api/v1/typologies'))"
         " && Boolean(await caches.match('/'))"
@@ -200,7 +200,9 @@ def test_offline_securing_guide_still_opens(app: App, photos: Path, texts: dict,
     app.shot("15-offline-guide")
 
 
-def test_offline_photo_waits_and_is_sent_when_back_online(app: App, photos: Path, texts: dict) -> None:
+def test_offline_photo_waits_and_is_sent_when_back_online(app_without_worker: App, photos: Path, texts: dict) -> None:
+    """With no model kept on the phone (test_offline.py has the phone that keeps one), the photo waits."""
+    app = app_without_worker
     fr = texts["fr"]
     page = app.page
     app.start_as(fr["role"]["police"])
@@ -367,7 +369,8 @@ def test_upload_shows_progress_and_can_be_cancelled(app: App, photos: Path, text
     app.heading(fr["result"]["title"])
 
 
-def test_network_failure_offers_retry_with_same_photo(app: App, photos: Path, texts: dict) -> None:
+def test_network_failure_offers_retry_with_same_photo(app_without_worker: App, photos: Path, texts: dict) -> None:
+    app = app_without_worker  # a phone that keeps the model answers itself instead (test_offline.py)
     fr = texts["fr"]
     page = app.page
     app.start_as(fr["role"]["citizen"])

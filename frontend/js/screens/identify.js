@@ -5,20 +5,24 @@ import { percent, pick, t } from "../i18n.js";
 import { route } from "../router.js";
 import { resetCase, session } from "../state.js";
 import { registerFlow } from "../transfer.js";
+import { identifyOffline } from "../offline/answer.js";
+import { offlineReady } from "../offline/store.js";
+import { offlineNotice } from "../offline/views.js";
 import { actions, callout, link, list, page, section } from "../ui.js";
 import { roleAdvice } from "./intro.js";
-import { categoryView, confidenceText, measurementView, noticeView, reasonsView } from "../views.js";
+import { categoryView, confidenceText, measurementView, namesTypology, noticeView, reasonsView } from "../views.js";
 import { pickerScreen, reviewScreen, sendScreen } from "./photo.js";
 
 registerFlow("identify", {
   endpoint: "api/v1/identify",
   result: "result",
   fields: () => ({}),
+  offline: { ready: offlineReady, answer: identifyOffline },
   done(answer) {
     resetCase();
     session.identification = answer;
     session.identifiedAt = new Date();
-    session.typology = answer.firearm_detected && answer.confidence_level !== "low" ? answer.typology.key : null;
+    session.typology = namesTypology(answer) && answer.confidence_level !== "low" ? answer.typology.key : null;
     if (answer.measurement) session.measurement = answer.measurement;
   },
 });
@@ -101,7 +105,7 @@ function photoView(flow, altKey) {
 function resultScreen() {
   const answer = session.identification;
   if (!answer) return { redirect: "identify" };
-  if (!answer.firearm_detected) {
+  if (!namesTypology(answer)) {
     return page(
       t("result.title"),
       photoView("identify", "result.photo_alt"),
@@ -117,6 +121,7 @@ function resultScreen() {
     t("result.title"),
     photoView("identify", "result.photo_alt"),
     typologyCard(answer),
+    answer.offline ? offlineNotice() : null,
     low ? callout("warning", null, h("p", {}, pick(answer.advice))) : null,
     answer.confidence_level === "medium" ? callout("info", null, h("p", {}, pick(answer.advice))) : null,
     low ? null : categoryView(answer.legal),

@@ -10,9 +10,12 @@ import { actions, alertBox, button, callout, lead, link, list, page } from "../u
 import { preparePhoto } from "../photo.js";
 import { errorText } from "../views.js";
 
-function offlineNote() {
+function offlineNote(id) {
   if (navigator.onLine) return null;
-  return callout("warning", t("photo.offline_title"), h("p", {}, t("photo.offline_text")));
+  // A flow this phone can answer by itself (identify, once the model is kept) says so; the others wait.
+  const here = flow(id)?.offline?.ready();
+  const text = t(here ? "offline.picker_here" : "photo.offline_text");
+  return callout(here ? "info" : "warning", t("photo.offline_title"), h("p", {}, text));
 }
 
 /** Take or choose a photo; `intro` and `tips` are nodes and strings given by the flow. */
@@ -46,7 +49,7 @@ export function pickerScreen(id, { title, intro, tips, before = [], after = [] }
     title,
     ...before,
     intro ? lead(intro) : null,
-    offlineNote(),
+    offlineNote(id),
     h("h2", {}, t("photo.tips_title")),
     list(tips, "tips"),
     ...after,
@@ -78,7 +81,7 @@ export function reviewScreen(id, { title, checks }) {
     h("figure", { class: "preview-frame" }, preview),
     h("h2", {}, t("photo.check_title")),
     list(checks, "checks"),
-    offlineNote(),
+    offlineNote(id),
     actions(
       button(t("photo.send"), sendIt, { variant: "primary", iconName: "arrow" }),
       button(t("photo.retake"), retake, { iconName: "camera" }),
@@ -131,7 +134,7 @@ export function sendScreen(id, { title }) {
     h(
       "p",
       { class: "status", role: "status", id: "transfer-status" },
-      t(uploading ? "photo.uploading" : "photo.analysing"),
+      t({ uploading: "photo.uploading", local: "offline.analysing" }[current.status] ?? "photo.analysing"),
     ),
     actions(
       button(t("photo.cancel"), () => {

@@ -5,12 +5,12 @@ import { dateTime, percent, pick, t } from "../i18n.js";
 import { route } from "../router.js";
 import { role, session } from "../state.js";
 import { actions, button, facts, link, page, section } from "../ui.js";
-import { confidenceText, legalView, lengthText, measurementView, noticeView } from "../views.js";
+import { confidenceText, legalView, lengthText, measurementView, namesTypology, noticeView } from "../views.js";
 import { alarmTitle, alarmView } from "./alarm.js";
 import { replicaView, verdictTitle } from "./replica.js";
 
 function typologyText(answer) {
-  if (!answer.firearm_detected) return t("result.no_firearm_title");
+  if (!namesTypology(answer)) return t("result.no_firearm_title");
   if (answer.confidence_level === "low") return t("result.undetermined");
   return pick(answer.typology.labels) || answer.typology.label;
 }
@@ -32,7 +32,8 @@ function plainText() {
   const lines = [t("summary.title"), dateTime(session.identifiedAt ?? new Date())];
   if (answer) {
     lines.push(pair(t("result.typology"), typologyText(answer)));
-    if (answer.firearm_detected) lines.push(confidenceText(answer));
+    if (namesTypology(answer)) lines.push(confidenceText(answer));
+    if (answer.offline) lines.push(t("offline.answered_here"));
     if (answer.legal?.asserted) lines.push(pair(t("result.category_title"), pick(answer.legal.category_text)));
   }
   const m = session.measurement;
@@ -85,7 +86,7 @@ function summaryScreen() {
           photo?.prepared.decoded ? h("img", { class: "thumb", src: photo.url, alt: t("result.photo_alt") }) : null,
           facts([
             [t("result.typology"), typologyText(answer)],
-            answer.firearm_detected
+            namesTypology(answer)
               ? [
                   t("summary.confidence"),
                   t("summary.confidence_value", {
@@ -95,6 +96,7 @@ function summaryScreen() {
                 ]
               : null,
           ]),
+          answer.offline ? h("p", {}, t("offline.answered_here"), ". ", t("offline.presence_not_checked")) : null,
           answer.confidence_level === "low" ? null : legalView(answer.legal, "h3"),
         )
       : section(t("summary.identification"), h("p", {}, t("summary.no_identification"))),
