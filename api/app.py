@@ -95,8 +95,19 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
     )
     problems.install(app)
     uploads.spool_to_disk_beyond(settings.upload_spool_bytes)
-    modules = (health, identify, measure, typologies, models, alarm, replica, batches, accounts, expert_requests, feedback)
-    for module in modules:
+    for module in (
+        health,
+        identify,
+        measure,
+        typologies,
+        models,
+        alarm,
+        replica,
+        batches,
+        accounts,
+        expert_requests,
+        feedback,
+    ):
         app.include_router(module.router)
     if settings.api_docs:
         app.include_router(docs.router)
