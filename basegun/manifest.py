@@ -14,7 +14,10 @@ from typing import Any, Literal
 
 from basegun.errors import ModelUnavailable
 
-ResizeMode = Literal["shorter_side_center_crop", "letterbox", "limit_long_side", "fixed_height"]
+CROP_AND_LETTERBOX = "center_crop_and_letterbox_mean"
+ResizeMode = Literal[
+    "shorter_side_center_crop", "letterbox", "center_crop_and_letterbox_mean", "limit_long_side", "fixed_height"
+]
 
 
 @dataclass(frozen=True)

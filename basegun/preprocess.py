@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from basegun.manifest import Preprocessing
+from basegun.manifest import CROP_AND_LETTERBOX, Preprocessing
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,21 @@ def shorter_side_center_crop(image: Image.Image, size: int) -> np.ndarray:
     left = round((new_size[0] - size) / 2.0)
     top = round((new_size[1] - size) / 2.0)
     return np.asarray(resized.crop((left, top, left + size, top + size)))
+
+
+def square_letterbox(image: Image.Image, size: int, pad_value: tuple[int, int, int]) -> np.ndarray:
+    """Scale the longer side to `size` (Pillow bilinear, as the crop), centre it on a size×size `pad_value` square.
+
+    The whole photo is seen, ends of long guns included; the offset of the image is floor((size - side) / 2).
+    """
+    width, height = image.size
+    ratio = size / max(width, height)
+    new_size = (max(1, round(width * ratio)), max(1, round(height * ratio)))
+    canvas = Image.new("RGB", (size, size), pad_value)
+    canvas.paste(
+        image.resize(new_size, Image.Resampling.BILINEAR), ((size - new_size[0]) // 2, (size - new_size[1]) // 2)
+    )
+    return np.asarray(canvas)
 
 
 def letterbox(rgb: np.ndarray, prep: Preprocessing) -> tuple[np.ndarray, float, tuple[float, float]]:
@@ -65,6 +80,17 @@ def normalise(pixels: np.ndarray, prep: Preprocessing) -> np.ndarray:
     if mean.any() or (std != 1).any():
         tensor = (tensor - mean) / std
     return np.ascontiguousarray(tensor.transpose(2, 0, 1)[None])
+
+
+def prepare_views(image: Image.Image, prep: Preprocessing) -> np.ndarray:
+    """A classification input batch: one view per the manifest's mode (crop, letterbox, or both), normalised."""
+    views = []
+    if prep.resize in ("shorter_side_center_crop", CROP_AND_LETTERBOX):
+        views.append(shorter_side_center_crop(image, prep.size))
+    if prep.resize in ("letterbox", CROP_AND_LETTERBOX):
+        pad = prep.pad_value if prep.channel_order == "RGB" else prep.pad_value[::-1]
+        views.append(square_letterbox(image, prep.size, pad))
+    return np.concatenate([normalise(view, prep) for view in views])
 
 
 def prepare_crop(image: Image.Image, prep: Preprocessing) -> np.ndarray:

@@ -1,4 +1,9 @@
-"""The typology classifier: which of the 12 kinds of firearm a photo shows, with honest confidence."""
+"""The typology classifier: which of the 12 kinds of firearm a photo shows, with honest confidence.
+
+The manifest's preprocessing may ask for two views of the photo (the centre crop the network was trained on, and the
+whole photo letterboxed, which keeps the ends of long guns); each view's probabilities are tempered by the manifest's
+calibration temperature, then averaged. Whether the views agree is evidence that a firearm is there at all.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +13,10 @@ from typing import Literal
 import numpy as np
 from PIL import Image
 
+from basegun.concurrency import beside
 from basegun.imaging import Detail
 from basegun.onnx_session import OnnxSession
-from basegun.preprocess import prepare_crop
+from basegun.preprocess import prepare_views
 
 ConfidenceLevel = Literal["high", "medium", "low"]
 
@@ -21,6 +27,7 @@ class TypologyPrediction:
 
     ranked: list[tuple[str, float]]
     level: ConfidenceLevel
+    views_agree: bool = True
 
     @property
     def key(self) -> str:
@@ -42,6 +49,7 @@ class TypologyClassifier:
         self.classes = manifest.classes
         self._medium = manifest.thresholds["confidence_medium"]
         self._high = manifest.thresholds["confidence_high"]
+        self.temperature = float(manifest.decoding.get("temperature", 1.0))
 
     @property
     def detail(self) -> Detail:
@@ -52,15 +60,33 @@ class TypologyClassifier:
             return "high"
         return "medium" if confidence >= self._medium else "low"
 
+    def view_probabilities(self, image: Image.Image) -> np.ndarray:
+        """The network's probabilities for each view the manifest asks for, (views, classes); two views run side by
+        side, one core each."""
+        tensor = prepare_views(image, self.session.manifest.preprocessing)
+        if len(tensor) == 1:
+            return self.session.run(tensor)[0]
+        others = beside(self.session.run, tensor[1:])
+        first = self.session.run(tensor[:1])[0]
+        return np.concatenate([first, others.result()[0]])
+
+    def combine(self, views: np.ndarray) -> np.ndarray:
+        """Temper each view's probabilities (softmax of log p / T), then average the views."""
+        if self.temperature != 1.0:
+            logits = np.log(np.maximum(views.astype(np.float64), 1e-12)) / self.temperature
+            logits -= logits.max(axis=1, keepdims=True)
+            views = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+        return views.mean(axis=0).astype(np.float32)
+
     def probabilities(self, image: Image.Image) -> np.ndarray:
         """The class probabilities, in manifest class order."""
-        tensor = prepare_crop(image, self.session.manifest.preprocessing)
-        return self.session.run(tensor)[0][0]
+        return self.combine(self.view_probabilities(image))
 
-    def rank(self, probabilities: np.ndarray) -> TypologyPrediction:
+    def rank(self, probabilities: np.ndarray, views_agree: bool = True) -> TypologyPrediction:
         order = np.argsort(-probabilities)
         ranked = [(self.classes[i], float(probabilities[i])) for i in order]
-        return TypologyPrediction(ranked=ranked, level=self.level(ranked[0][1]))
+        return TypologyPrediction(ranked=ranked, level=self.level(ranked[0][1]), views_agree=views_agree)
 
     def predict(self, image: Image.Image) -> TypologyPrediction:
-        return self.rank(self.probabilities(image))
+        views = self.view_probabilities(image)
+        return self.rank(self.combine(views), views_agree=bool((views.argmax(axis=1) == views[0].argmax()).all()))

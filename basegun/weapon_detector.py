@@ -5,7 +5,7 @@ It also answers "is there a firearm in this photo?", which the typology classifi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -39,8 +39,18 @@ class WeaponDetector:
         self.keypoint_names: list[str] = list(manifest.decoding["keypoints"])
 
     @property
+    def input_size(self) -> int:
+        return self.session.manifest.preprocessing.size
+
+    @property
     def detail(self) -> Detail:
         return Detail(min_long_side=self.session.manifest.preprocessing.size)
+
+    def best_score(self, image: Image.Image, size: int) -> float:
+        """The best weapon score anywhere in the photo, letterboxed to `size` (smaller: cheaper; a presence check
+        needs no measuring precision)."""
+        prep = replace(self.session.manifest.preprocessing, size=size)
+        return float(self.session.run(prepare_letterbox(image, prep).tensor)[0][0][4].max())
 
     def detect(self, image: Image.Image, threshold: float | None = None) -> list[WeaponDetection]:
         """Weapons found, best first; boxes under `threshold` (default: the manifest's) are dropped."""

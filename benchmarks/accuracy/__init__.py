@@ -1,0 +1,1 @@
+"""The accuracy protocol: `python -m benchmarks.accuracy` (see `__main__.py`)."""
