@@ -52,8 +52,12 @@ class TypologyClassifier:
         self.temperature = float(manifest.decoding.get("temperature", 1.0))
 
     @property
+    def input_size(self) -> int:
+        return self.session.manifest.preprocessing.size
+
+    @property
     def detail(self) -> Detail:
-        return Detail(min_short_side=self.session.manifest.preprocessing.size)
+        return Detail(min_short_side=self.input_size)
 
     def level(self, confidence: float) -> ConfidenceLevel:
         if confidence >= self._high:

@@ -10,7 +10,12 @@ from basegun.presence import PresenceEvidence, PresenceRule
 from basegun.settings import DEFAULT_MODELS_DIR
 
 RULE = PresenceRule(
-    detected_confidence=0.9, detected_score=0.3, absent_confidence=0.5, absent_score=0.2, detector_size=320
+    detected_confidence=0.9,
+    detected_score=0.3,
+    absent_confidence=0.5,
+    absent_score=0.2,
+    max_blur_px=1.6,
+    detector_size=320,
 )
 
 
@@ -40,12 +45,22 @@ def test_the_detector_alone_can_find_a_weapon_the_classifier_doubts() -> None:
     ],
 )
 def test_absent_needs_both_to_be_weak(confidence: float, score: float, outcome: str) -> None:
-    assert RULE.decide(PresenceEvidence(confidence, views_agree=True, detector_score=score)) == outcome
+    assert RULE.decide(PresenceEvidence(confidence, views_agree=True, detector_score=score, blur_px=1.0)) == outcome
+
+
+def test_a_blurred_photo_is_never_absent_only_uncertain() -> None:
+    assert not RULE.needs_blur(0.6, 0.1)  # the classifier is not weak: blur cannot change the answer
+    assert RULE.needs_blur(0.3, 0.1)
+    with pytest.raises(ValueError, match="blur"):
+        RULE.decide(PresenceEvidence(0.3, views_agree=False, detector_score=0.1))
+    assert RULE.decide(PresenceEvidence(0.3, False, detector_score=0.1, blur_px=1.6)) == "absent"
+    assert RULE.decide(PresenceEvidence(0.3, False, detector_score=0.1, blur_px=1.61)) == "uncertain"
 
 
 def test_detector_only_is_the_former_gate() -> None:
     rule = PresenceRule.detector_only(0.1, 640)
     assert rule.needs_detector(1.0, views_agree=True)
+    assert not rule.needs_blur(0.0, 0.0)
     assert rule.decide(PresenceEvidence(1.0, True, detector_score=0.09)) == "absent"
     assert rule.decide(PresenceEvidence(0.0, False, detector_score=0.1)) == "detected"
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
+import pickle
 import shlex
 import sys
 from pathlib import Path
@@ -49,6 +51,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--write-manifest", action="store_true", help="write the fitted values into the manifest")
     parser.add_argument("--markdown", type=Path, default=REPO_ROOT / "ACCURACY.md")
     parser.add_argument("--json", type=Path, default=REPO_ROOT / "ACCURACY.json")
+    parser.add_argument(
+        "--evidence", type=Path, help="keep the networks' evidence in this file and reuse it (a faster refit)"
+    )
     return parser.parse_args(argv)
 
 
@@ -110,7 +115,9 @@ def write_manifest(path: Path, fitted: fit.Fitted, figures: dict[str, Any]) -> N
     )
     assert fitted.presence is not None
     manifest["presence"] = {
-        **{k: (int(v) if k == "detector_size" else v) for k, v in fitted.presence.items()},
+        **fitted.presence,
+        "detector_size": int(fitted.presence["detector_size"]),
+        "max_blur_px": fitted.presence["max_blur_px"] if math.isfinite(fitted.presence["max_blur_px"]) else None,
         "chosen_by": "leave-one-source-photo-out cross-validation in python -m benchmarks.accuracy (see ACCURACY.md)",
     }
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -148,9 +155,14 @@ def main(argv: list[str] | None = None) -> int:
     settings = get_settings()
     service = Basegun(settings, store=False)
     classes = service.models.typology.classes
-    rows = rows_of(every_source(service.models, samples))
-    log.info("%d rows", len(rows))
-    gather(service, rows)
+    if args.evidence is not None and args.evidence.is_file():
+        rows = pickle.loads(args.evidence.read_bytes())  # a file this command wrote
+    else:
+        rows = rows_of(every_source(service.models, samples))
+        log.info("%d rows", len(rows))
+        gather(service, rows)
+        if args.evidence is not None:
+            args.evidence.write_bytes(pickle.dumps(rows))
     results: dict[str, Any] = {
         "command": shlex.join(["python", "-m", "benchmarks.accuracy", *(argv if argv is not None else sys.argv[1:])]),
         "sources": report.sources(rows),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from basegun.alarm.quality import edge_blur, grey_at
 from basegun.errors import ImageRejected
 from basegun.imaging import Detail, decode
 from basegun.manifest import CROP_AND_LETTERBOX
@@ -33,6 +34,7 @@ class Row:
     refused: str | None = None
     views: np.ndarray | None = None
     scores: dict[int, float] = field(default_factory=dict)
+    blur: float = 0.0
     answer: dict[str, object] = field(default_factory=dict)
 
 
@@ -62,6 +64,7 @@ def gather(service: Basegun, rows: list[Row]) -> None:
         image = photos[min(DETECTOR_SIZES)].image
         row.views = typology.session.run(prepare_views(image, prep))[0]
         row.scores = {size: weapons.best_score(photo.image, size) for size, photo in photos.items()}
+        row.blur = edge_blur(grey_at(image, typology.input_size))[0]
         if n % 50 == 0:
             log.info("evidence: %d/%d rows", n, len(rows))
 
@@ -81,4 +84,5 @@ def as_arrays(rows: list[Row], classes: tuple[str, ...], views: slice) -> Rows:
         ),
         views=np.stack([r.views[views] for r in kept if r.views is not None]),
         scores={size: np.array([r.scores[size] for r in kept]) for size in DETECTOR_SIZES},
+        blur=np.array([r.blur for r in kept]),
     )

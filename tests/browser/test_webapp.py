@@ -12,6 +12,8 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
+from tests.images import skimage_photo
+
 if TYPE_CHECKING:
     from tests.browser.conftest import App
 
@@ -388,19 +390,36 @@ def test_network_failure_offers_retry_with_same_photo(app_without_worker: App, p
     expect(page.locator(".result-card")).to_contain_text("Revolver")
 
 
-def test_identify_blurred_photo_says_type_not_determined(app: App, photos: Path, texts: dict) -> None:
+def test_identify_unsure_photo_says_type_not_determined(app: App, photos: Path, texts: dict) -> None:
     fr = texts["fr"]
     page = app.page
     app.start_as(fr["role"]["citizen"])
     with page.expect_response("**/api/v1/identify") as response:
-        identify(app, fr, photos / "quality" / "bad_quality.jpg")
+        identify(app, fr, photos / "measure" / "levier.jpg")
     answer = response.value.json()
-    assert answer["confidence_level"] == "low", "this large blurred photo should leave the classifier unsure"
+    assert answer["confidence_level"] == "low", "the whole photo and its centre disagree on this lever-action rifle"
     expect(page.locator(".result-card .result-main")).to_have_text(fr["result"]["undetermined"])
     expect(page.locator(".category")).to_have_count(0)
     expect(page.locator("main")).to_contain_text(answer["advice"]["fr"])
     expect(page.locator("main")).to_contain_text(fr["result"]["possibilities_title"])
     app.shot("30-result-undetermined")
+
+
+def test_identify_photo_that_may_hold_no_firearm_asks_for_another(app: App, texts: dict, tmp_path: Path) -> None:
+    fr = texts["fr"]
+    page = app.page
+    photo = tmp_path / "pieces.jpg"
+    skimage_photo("coins.png").convert("RGB").save(photo, quality=90)  # coins: a shape, not a firearm
+    app.start_as(fr["role"]["citizen"])
+    with page.expect_response("**/api/v1/identify") as response:
+        identify(app, fr, photo)
+    answer = response.value.json()
+    assert answer["firearm_presence"] == "uncertain", answer
+    expect(page.locator("main")).to_contain_text(fr["result"]["uncertain_title"])
+    expect(page.locator("main")).to_contain_text(answer["advice"]["fr"])
+    expect(page.locator(".category")).to_have_count(0)
+    expect(page.get_by_role("link", name=starts(fr["result"]["retake"]))).to_be_visible()
+    app.shot("31b-result-firearm-uncertain")
 
 
 def test_identify_photo_without_firearm_says_so(app: App, photos: Path, texts: dict) -> None:

@@ -117,12 +117,14 @@ function resultScreen() {
     );
   }
   const low = answer.confidence_level === "low";
+  // "uncertain": a firearm may not be there at all; the typology is only a hint, and another photo is asked for.
+  const unsure = answer.firearm_presence === "uncertain";
   return page(
     t("result.title"),
     photoView("identify", "result.photo_alt"),
     typologyCard(answer),
     answer.offline ? offlineNotice() : null,
-    low ? callout("warning", null, h("p", {}, pick(answer.advice))) : null,
+    low ? callout("warning", unsure ? t("result.uncertain_title") : null, h("p", {}, pick(answer.advice))) : null,
     answer.confidence_level === "medium" ? callout("info", null, h("p", {}, pick(answer.advice))) : null,
     low ? null : categoryView(answer.legal),
     session.measurement ? measurementView(session.measurement, { verdict: !answer.measurement }) : null,

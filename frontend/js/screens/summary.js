@@ -11,6 +11,7 @@ import { replicaView, verdictTitle } from "./replica.js";
 
 function typologyText(answer) {
   if (!namesTypology(answer)) return t("result.no_firearm_title");
+  if (answer.firearm_presence === "uncertain") return t("result.uncertain_title");
   if (answer.confidence_level === "low") return t("result.undetermined");
   return pick(answer.typology.labels) || answer.typology.label;
 }
