@@ -3,8 +3,9 @@
 Identifying one photo (`identify.py`), assessing one weapon from several photos (`assess.py`), and so the API, the
 batch reports and the `basegun` command, all answer through it. In order, it decides:
 
-1. whether there is a firearm to speak of (`Presence`, from the weapon detector): if not, the no-firearm answer
-   and its advice, and nothing else;
+1. whether there is a firearm to speak of (`Presence`, decided by `basegun.presence` from the classifier's views
+   and, when in doubt, the weapon detector): if absent, the no-firearm answer and its advice, and nothing else; if
+   uncertain, the typology is still named but at low confidence, with advice to take the photo again;
 2. the typology, with its confidence in figures and in words, and the runners-up (`ALTERNATIVES`);
 3. the confidence gate (`confident`): a low-confidence answer still names its top class, but asserts no legal
    category, plans no next step, and nothing is measured or read for it;
@@ -13,12 +14,13 @@ batch reports and the `basegun` command, all answer through it. In order, it dec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from basegun.bilingual import Text, load_texts
 from basegun.catalog import Catalog, Resolved, Typology
 from basegun.legal import LengthVerdict
+from basegun.presence import Outcome
 from basegun.typology import TypologyPrediction
 
 ALTERNATIVES = 3
@@ -28,8 +30,17 @@ ALTERNATIVES = 3
 class Presence:
     """Whether a firearm is in the photo (or in any photo of a weapon): the first decision of every answer."""
 
-    detected: bool
-    score: float  # the weapon detector's best score, 0 when it found nothing
+    outcome: Outcome
+    score: float | None = None  # the weapon detector's best score, None where it was not run
+
+    @property
+    def detected(self) -> bool:
+        """`firearm_detected`: true unless the firearm is absent."""
+        return self.outcome != "absent"
+
+    def shown(self, prediction: TypologyPrediction) -> TypologyPrediction:
+        """The prediction at the level the answer gives it: low when a firearm is not certain to be there."""
+        return replace(prediction, level="low") if self.outcome == "uncertain" else prediction
 
 
 def asserts(level: str) -> bool:
@@ -45,14 +56,16 @@ def confident(prediction: TypologyPrediction | None) -> bool:
 class AnswerMaker:
     """Writes answers from a presence, a typology prediction and, for long guns, measured lengths."""
 
-    def __init__(self, catalog: Catalog, no_firearm_advice: Text) -> None:
+    def __init__(self, catalog: Catalog, no_firearm_advice: Text, uncertain_advice: Text) -> None:
         self.catalog = catalog
         self.no_firearm_advice = no_firearm_advice
+        self.uncertain_advice = uncertain_advice
 
     @classmethod
     def load(cls, catalog: Catalog) -> AnswerMaker:
         """With the wording of `basegun/data/answers.json`."""
-        return cls(catalog, load_texts("answers")["no_firearm_advice"])
+        texts = load_texts("answers")
+        return cls(catalog, texts["no_firearm_advice"], texts["uncertain_advice"])
 
     def answer(
         self, presence: Presence, prediction: TypologyPrediction | None, lengths: LengthVerdict | None = None
@@ -62,9 +75,11 @@ class AnswerMaker:
         `prediction` is None where the typology was not asked for (nothing found); lengths are ignored below the
         confidence gate, where nothing is asserted.
         """
-        found = {"firearm_detected": presence.detected, "firearm_score": round(presence.score, 4)}
+        score = None if presence.score is None else round(presence.score, 4)
+        found = {"firearm_detected": presence.detected, "firearm_presence": presence.outcome, "firearm_score": score}
         if not presence.detected or prediction is None:
             return {**found, **self.typology(None), "legal": None, "next_steps": [], "advice": self.no_firearm_advice}
+        prediction = presence.shown(prediction)
         resolved = self.catalog.resolve(prediction.key, prediction.level, lengths if confident(prediction) else None)
         legal = self.legal(resolved)
         return {
@@ -72,7 +87,7 @@ class AnswerMaker:
             **self.typology(prediction),
             "legal": legal,
             "next_steps": resolved.typology.next_steps() if confident(prediction) else [],
-            "advice": legal["advice"],
+            "advice": self.uncertain_advice if presence.outcome == "uncertain" else legal["advice"],
         }
 
     def typology(self, prediction: TypologyPrediction | None) -> dict[str, Any]:

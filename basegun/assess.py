@@ -23,10 +23,14 @@ from basegun.fusion import best_measurement, fuse
 from basegun.identify import Identifier
 from basegun.imaging import decode, encode_jpeg
 from basegun.measure import Measurement, Measurer, length_rule_of
+from basegun.presence import Outcome
 from basegun.typology import TypologyPrediction
 from basegun.weapon import PhotoFile, Skipped, Weapon
 
 THUMBNAIL_SIDE = 320
+
+
+OUTCOMES: tuple[Outcome, ...] = ("absent", "uncertain", "detected")  # weakest first
 
 
 @dataclass(frozen=True)
@@ -35,13 +39,27 @@ class PhotoAnalysis:
 
     name: str
     error: Skipped | None = None
-    firearm_score: float = 0.0
-    probabilities: np.ndarray | None = None  # only where a firearm was found
+    presence: Presence = field(default_factory=lambda: Presence("absent"))
+    probabilities: np.ndarray | None = None  # only where a firearm may be (detected or uncertain)
     thumbnail: bytes | None = field(default=None, repr=False)
 
     @property
     def firearm_detected(self) -> bool:
-        return self.probabilities is not None
+        return self.presence.detected
+
+    @property
+    def strength(self) -> tuple[int, float]:
+        """How strongly this photo shows a firearm: its presence answer, then the detector's score."""
+        return OUTCOMES.index(self.presence.outcome), self.presence.score or 0.0
+
+
+def weapon_presence(analyses: list[PhotoAnalysis]) -> tuple[Presence, list[PhotoAnalysis]]:
+    """A weapon's presence is its photos' strongest answer; its typology is fused from the photos that give it."""
+    readable = [a for a in analyses if a.error is None]
+    outcome: Outcome = max((a.presence.outcome for a in readable), key=OUTCOMES.index, default="absent")
+    scores = [a.presence.score for a in readable if a.presence.score is not None]
+    used = [a for a in readable if a.presence.outcome == outcome and outcome != "absent"]
+    return Presence(outcome, max(scores) if scores else None), used
 
 
 @dataclass(frozen=True)
@@ -68,9 +86,9 @@ class WeaponAssessor:
             analyses.append(self.analyse(photo))
             on_photo()
         readable = [a for a in analyses if a.error is None]
-        fused = fuse([a.probabilities for a in readable if a.probabilities is not None])
-        prediction = self.models.typology.rank(fused.probabilities) if fused else None
-        presence = Presence(detected=fused is not None, score=max((a.firearm_score for a in readable), default=0.0))
+        presence, used = weapon_presence(analyses)
+        fused = fuse([a.probabilities for a in used if a.probabilities is not None])
+        prediction = presence.shown(self.models.typology.rank(fused.probabilities)) if fused else None
         measurement, refusals = self._measure(weapon, analyses, prediction)
         verdict = measurement.verdict if measurement is not None else None
         agreement = {"agreeing": fused.agreeing if fused else 0, "with_firearm": fused.used if fused else 0}
@@ -86,11 +104,12 @@ class WeaponAssessor:
             "alarm_check": self._alarm_check(weapon, analyses, prediction),
         }
         answer["flags"] = self._flags(answer, prediction)
-        best = max(readable, key=lambda a: (a.firearm_detected, a.firearm_score), default=None)
+        best = max(readable, key=lambda a: a.strength, default=None)
         return WeaponResult(answer=answer, thumbnail=best.thumbnail if best else None)
 
     def analyse(self, photo: PhotoFile) -> PhotoAnalysis:
-        """Detect and classify one photo; a file that is not a usable photo is an answer too, never an exception."""
+        """Classify one photo and decide whether it shows a firearm, as `identify` does; a file that is not a usable
+        photo is an answer too, never an exception."""
         try:
             decoded = self.identifier.decode(photo.path.read_bytes())
         except ImageRejected as rejected:
@@ -98,14 +117,16 @@ class WeaponAssessor:
         except OSError as exc:
             return PhotoAnalysis(photo.name, error=Skipped(photo.name, "unreadable_file", exc.strerror or str(exc)))
         image = decoded.image
-        weapons = self.models.weapons
-        found = weapons.detect(image, threshold=weapons.presence_threshold)
+        typology = self.models.typology
+        views = typology.view_probabilities(image)
+        probabilities = typology.combine(views)
+        presence = self.identifier.presence(image, typology.rank(probabilities, typology.views_agree(views)))
         thumbnail = image.copy()
         thumbnail.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE))
         return PhotoAnalysis(
             photo.name,
-            firearm_score=found[0].score if found else 0.0,
-            probabilities=self.models.typology.probabilities(image) if found else None,
+            presence=presence,
+            probabilities=probabilities if presence.detected else None,
             thumbnail=encode_jpeg(thumbnail, quality=80),
         )
 
@@ -171,6 +192,7 @@ class WeaponAssessor:
         alarm_marked = alarm in ("listed_alarm_model", "blank_firing_mark")
         flags = {
             "no_firearm": False,
+            "firearm_uncertain": answer["firearm_presence"] == "uncertain",
             "low_confidence": typology is None,
             "needs_expert": (
                 prediction.level != "high" or agreement["agreeing"] < agreement["with_firearm"] or alarm_marked
@@ -191,9 +213,11 @@ class WeaponAssessor:
         if analysis.probabilities is not None:
             index = int(np.argmax(analysis.probabilities))
             own = self.answers.typology_ref(self.models.typology.classes[index], float(analysis.probabilities[index]))
+        score = analysis.presence.score
         return {
             "name": analysis.name,
             "firearm_detected": analysis.firearm_detected,
-            "firearm_score": round(analysis.firearm_score, 4),
+            "firearm_presence": analysis.presence.outcome,
+            "firearm_score": None if score is None else round(score, 4),
             "typology": own,
         }

@@ -1,8 +1,9 @@
 """Identification: a photo in, an answer a gendarme or a citizen can act on out.
 
-The typology classifier always names one of its classes, so the weapon detector first says whether there is a
-firearm at all; the answer-maker then turns the presence, the typology and its confidence into the answer (legal
-category, next steps, advice). For the long guns whose category turns on their lengths, a card in the photo is
+The typology classifier always names one of its classes, so whether there is a firearm at all is decided from all
+the evidence (`basegun.presence`): the classifier's two views, and the weapon detector only when they leave it in
+doubt; the answer-maker then turns the presence, the typology and its confidence into the answer (legal category,
+next steps, advice). For the long guns whose category turns on their lengths, a card in the photo is
 measured without a second upload.
 """
 
@@ -12,12 +13,17 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from PIL import Image
+
+from basegun.alarm.quality import edge_blur, grey_at
 from basegun.answer import AnswerMaker, Presence
-from basegun.concurrency import beside, timed
+from basegun.concurrency import timed
 from basegun.errors import MeasurementRefused
-from basegun.imaging import Limits, Photo, decode
+from basegun.imaging import Detail, Limits, Photo, decode
 from basegun.measure import Measurement, Measurer, length_rule_of
 from basegun.models import Models
+from basegun.presence import PresenceEvidence, PresenceRule
+from basegun.typology import TypologyPrediction
 
 
 @dataclass
@@ -58,8 +64,13 @@ class Identifier:
         self.answers = answers
         self.limits = limits
         self.measurer = measurer
-        self.detail = models.typology.detail.merge(models.weapons.detail)
         manifest = models.typology.session.manifest
+        self.presence_rule = (
+            PresenceRule.from_dict(manifest.raw["presence"])
+            if "presence" in manifest.raw
+            else PresenceRule.detector_only(models.weapons.presence_threshold, models.weapons.input_size)
+        )
+        self.detail = models.typology.detail.merge(Detail(min_long_side=self.presence_rule.detector_size))
         self.model_info = {"name": manifest.name, "version": manifest.version, "sha256": manifest.sha256}
 
     def decode(self, data: bytes) -> Photo:
@@ -69,17 +80,12 @@ class Identifier:
         started = time.perf_counter()
         photo = self.decode(data)
         timings = {"decode": (time.perf_counter() - started) * 1000}
-        # The classifier runs beside the detector, one core each: a photo is answered in the time of the slower.
-        typology = beside(timed, self.models.typology.predict, photo.image)
-        detections, timings["detection"] = timed(
-            self.models.weapons.detect, photo.image, self.models.weapons.presence_threshold
-        )
-        prediction, timings["typology"] = typology.result()
-        presence = Presence(detected=bool(detections), score=detections[0].score if detections else 0.0)
+        prediction, timings["typology"] = timed(self.models.typology.predict, photo.image)
+        presence = self.presence(photo.image, prediction, timings)
         identification = Identification(
             answer={}, model=self.model_info, photo_size=photo.original_size, timings_ms=timings
         )
-        acted_on = self.answers.confident_typology(prediction) if presence.detected else None
+        acted_on = self.answers.confident_typology(presence.shown(prediction)) if presence.detected else None
         if acted_on is not None and acted_on.length_rule is not None:
             classified = time.perf_counter()
             self._measure(data, photo, prediction.key, identification)
@@ -88,6 +94,21 @@ class Identifier:
         identification.answer = self.answers.answer(presence, prediction, verdict)
         timings["total"] = (time.perf_counter() - started) * 1000
         return identification
+
+    def presence(
+        self, image: Image.Image, prediction: TypologyPrediction, timings: dict[str, float] | None = None
+    ) -> Presence:
+        """Is there a firearm? The detector, then the blur measure, run only when their answer could change it."""
+        rule = self.presence_rule
+        score = blur = None
+        if rule.needs_detector(prediction.confidence, prediction.views_agree):
+            score, spent = timed(self.models.weapons.best_score, image, rule.detector_size)
+            if timings is not None:
+                timings["detection"] = spent
+            if rule.needs_blur(prediction.confidence, score):
+                blur = edge_blur(grey_at(image, self.models.typology.input_size))[0]
+        evidence = PresenceEvidence(prediction.confidence, prediction.views_agree, score, blur)
+        return Presence(rule.decide(evidence), score)
 
     def _measure(self, data: bytes, photo: Photo, key: str, identification: Identification) -> None:
         """Measure when a card lies in the photo; no card is no measurement, other refusals are reported."""

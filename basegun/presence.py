@@ -20,7 +20,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
-Presence = Literal["detected", "uncertain", "absent"]
+Outcome = Literal["detected", "uncertain", "absent"]
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ class PresenceRule:
             and math.isfinite(self.max_blur_px)
         )
 
-    def decide(self, evidence: PresenceEvidence) -> Presence:
+    def decide(self, evidence: PresenceEvidence) -> Outcome:
         if self.settled_by_classifier(evidence.confidence, evidence.views_agree):
             return "detected"
         if evidence.detector_score is None:

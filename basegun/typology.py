@@ -91,6 +91,11 @@ class TypologyClassifier:
         ranked = [(self.classes[i], float(probabilities[i])) for i in order]
         return TypologyPrediction(ranked=ranked, level=self.level(ranked[0][1]), views_agree=views_agree)
 
+    @staticmethod
+    def views_agree(views: np.ndarray) -> bool:
+        """Every view names the same typology."""
+        return bool((views.argmax(axis=1) == views[0].argmax()).all())
+
     def predict(self, image: Image.Image) -> TypologyPrediction:
         views = self.view_probabilities(image)
-        return self.rank(self.combine(views), views_agree=bool((views.argmax(axis=1) == views[0].argmax()).all()))
+        return self.rank(self.combine(views), views_agree=self.views_agree(views))

@@ -19,9 +19,10 @@ def _row(path: Path, answer: dict[str, Any]) -> str:
     if not answer["firearm_detected"]:
         return f"{path}\tno firearm found"
     category = answer["legal"]["category_text"]["fr"]  # the answer-maker's words, "Indéterminée" below the gate
+    unsure = "\tfirearm uncertain: take the photo again" if answer["firearm_presence"] == "uncertain" else ""
     return (
         f"{path}\t{answer['typology']['label']}\t{answer['confidence']:.1%} ({answer['confidence_level']})"
-        f"\tcatégorie : {category}"
+        f"\tcatégorie : {category}{unsure}"
     )
 
 

@@ -15,9 +15,9 @@ from basegun.service import Basegun
 from basegun.settings import Settings
 from basegun.typology import TypologyPrediction
 from basegun.weapon import PhotoFile, Weapon
-from tests.images import encode, no_firearm_photos
+from tests.images import encode, no_firearm_photos, skimage_photo
 
-SHARED = ("firearm_detected", "confidence_level", "legal", "next_steps", "advice")
+SHARED = ("firearm_detected", "firearm_presence", "confidence_level", "legal", "next_steps", "advice")
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +37,9 @@ def prediction(level: str) -> TypologyPrediction:
 
 
 def test_no_firearm_names_nothing_and_gives_the_data_file_advice(answers: AnswerMaker) -> None:
-    answer = answers.answer(Presence(detected=False, score=0.12), prediction("high"))
+    answer = answers.answer(Presence("absent", score=0.12), prediction("high"))
     assert answer["firearm_detected"] is False
+    assert answer["firearm_presence"] == "absent"
     assert answer["firearm_score"] == 0.12
     assert (answer["typology"], answer["confidence"], answer["legal"]) == (None, None, None)
     assert answer["alternatives"] == answer["next_steps"] == []
@@ -47,7 +48,7 @@ def test_no_firearm_names_nothing_and_gives_the_data_file_advice(answers: Answer
 
 
 def test_low_confidence_names_its_class_but_asserts_and_plans_nothing(answers: AnswerMaker) -> None:
-    low, high = (answers.answer(Presence(detected=True, score=0.9), prediction(level)) for level in ("low", "high"))
+    low, high = (answers.answer(Presence("detected", score=0.9), prediction(level)) for level in ("low", "high"))
     assert low["typology"]["key"] == high["typology"]["key"] == "revolver"
     assert [a["key"] for a in low["alternatives"]] == ["autre_pistolet", "epaule_a_pompe"]
     assert low["legal"]["asserted"] is False
@@ -55,6 +56,20 @@ def test_low_confidence_names_its_class_but_asserts_and_plans_nothing(answers: A
     assert high["legal"]["asserted"] is True
     assert high["next_steps"] == answers.catalog.get("revolver").next_steps()
     assert low["advice"] != high["advice"]
+
+
+def test_an_uncertain_firearm_is_named_at_low_confidence_with_advice_to_retake(answers: AnswerMaker) -> None:
+    """The classifier alone settled nothing (no detector score is then None); the typology is a hint only."""
+    uncertain = answers.answer(Presence("uncertain"), prediction("high"))
+    assert uncertain["firearm_detected"] is True
+    assert uncertain["firearm_presence"] == "uncertain"
+    assert uncertain["firearm_score"] is None
+    assert uncertain["typology"]["key"] == "revolver"
+    assert uncertain["confidence_level"] == "low"
+    assert uncertain["legal"]["asserted"] is False
+    assert uncertain["next_steps"] == []
+    assert uncertain["advice"] == load_texts("answers")["uncertain_advice"]
+    assert answers.confident_typology(Presence("uncertain").shown(prediction("high"))) is None
 
 
 def test_the_gate_decides_what_is_acted_on(answers: AnswerMaker) -> None:
@@ -75,10 +90,23 @@ def shared(answer: dict[str, Any]) -> dict[str, Any]:
 def test_one_photo_weapon_answers_as_identify(service: Basegun, photos: Path, tmp_path: Path) -> None:
     cases = {"revolver.jpg": (photos / "typology" / "revolver.jpg").read_bytes()}
     cases["cat.jpg"] = encode(no_firearm_photos()["cat"].convert("RGB"), "JPEG")
+    cases["wall.jpg"] = encode(no_firearm_photos()["wall"].convert("RGB"), "JPEG")
     for name, data in cases.items():
         (tmp_path / name).write_bytes(data)
         weapon = Weapon(name, (PhotoFile(name, tmp_path / name),))
         identified, assessed = service.identify(data), service.assessor.assess(weapon).answer
         assert shared(assessed) == shared(identified), name
     assert shared(service.identify(cases["revolver.jpg"]))["typology"] == "revolver"
-    assert shared(service.identify(cases["cat.jpg"]))["firearm_detected"] is False
+    assert shared(service.identify(cases["cat.jpg"]))["firearm_presence"] != "detected"
+    assert shared(service.identify(cases["wall.jpg"]))["firearm_presence"] == "absent"
+
+
+def test_a_weapon_whose_photos_may_hold_no_firearm_is_flagged_for_new_photos(service: Basegun, tmp_path: Path) -> None:
+    coins = tmp_path / "coins.jpg"
+    skimage_photo("coins.png").convert("RGB").save(coins, quality=90)
+    assessed = service.assessor.assess(Weapon("pièces", (PhotoFile("coins.jpg", coins),))).answer
+    assert assessed["firearm_presence"] == "uncertain"
+    assert assessed["photos"][0]["firearm_presence"] == "uncertain"
+    assert assessed["confidence_level"] == "low"
+    assert "firearm_uncertain" in assessed["flags"]
+    assert "no_firearm" not in assessed["flags"]

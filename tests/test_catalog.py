@@ -45,7 +45,7 @@ def legal_answer(
 ) -> dict[str, Any]:
     """The `legal` object of an answer naming `key` at `level` (a photo where a firearm was found)."""
     prediction = TypologyPrediction(ranked=[(key, 0.5)], level=level)
-    legal: dict[str, Any] = answers.answer(Presence(detected=True, score=0.9), prediction, lengths)["legal"]
+    legal: dict[str, Any] = answers.answer(Presence("detected", score=0.9), prediction, lengths)["legal"]
     return legal
 
 

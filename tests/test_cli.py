@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from basegun.settings import REPO_ROOT
+from tests.images import skimage_photo, wall
 
 
 def _basegun(*args: str) -> subprocess.CompletedProcess[str]:
@@ -37,3 +38,16 @@ def test_identify_table_reports_bad_file_and_goes_on(photos: Path, tmp_path: Pat
     lines = result.stdout.splitlines()
     assert "unsupported_format" in lines[0]
     assert "Revolver" in lines[1]
+
+
+def test_identify_table_shows_the_three_presence_answers(photos: Path, tmp_path: Path) -> None:
+    coins, wall_photo = tmp_path / "coins.jpg", tmp_path / "wall.jpg"
+    skimage_photo("coins.png").convert("RGB").save(coins, quality=90)  # coins: uncertain, never "detected"
+    wall().save(wall_photo, quality=90)
+    result = _basegun("identify", str(photos / "typology" / "revolver.jpg"), str(coins), str(wall_photo))
+    assert result.returncode == 0, result.stderr
+    revolver, uncertain, absent = result.stdout.splitlines()
+    assert "Revolver" in revolver
+    assert "uncertain" not in revolver
+    assert "firearm uncertain: take the photo again" in uncertain
+    assert absent.endswith("no firearm found")

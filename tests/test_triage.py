@@ -209,11 +209,12 @@ def test_triage_cli_fuses_the_three_views(cli_reports: Path, labels: list[dict[s
     assert weapon["photos_total"] == 3
     assert weapon["agreement"] == {"agreeing": 3, "with_firearm": 3, "readable": 3}
     truth = next(r for r in labels if r["path"] == THREE_VIEWS_SOURCE)
-    measured = weapon["measurement"]
-    assert measured is not None, weapon["measurement_refusals"]
-    for length in ("overall", "barrel"):
-        error = abs(measured[f"{length}_length_cm"] - float(truth[f"{length}_length_cm"]))
-        assert error <= measured[f"{length}_uncertainty_cm"], (length, measured)
+    assert weapon["typology"]["key"] == truth["expected"]
+    # Calibrated, this lever-action rifle beside its card sits below the confidence gate (its centre crop and the
+    # whole photo disagree on how sure to be): named, not asserted, and so neither measured nor flagged for a card.
+    assert weapon["confidence_level"] == "low"
+    assert weapon["measurement"] is None
+    assert "low_confidence" in weapon["flags"]
     assert "needs_card" not in weapon["flags"]
 
 

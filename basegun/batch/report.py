@@ -153,6 +153,7 @@ def to_csv(report: dict[str, Any], lang: str = "fr") -> str:
             "photos",
             "photos_agreeing",
             "firearm_detected",
+            "firearm_presence",
             "typology",
             "typology_label",
             "confidence",
@@ -178,6 +179,7 @@ def to_csv(report: dict[str, Any], lang: str = "fr") -> str:
                 weapon["photos_total"],
                 weapon["agreement"]["agreeing"],
                 "yes" if weapon["firearm_detected"] else "no",
+                weapon["firearm_presence"],
                 typology["key"] if typology else "",
                 typology["labels"][lang] if typology else "",
                 _number(weapon["confidence"], lang),
@@ -194,7 +196,7 @@ def to_csv(report: dict[str, Any], lang: str = "fr") -> str:
             ]
         )
     for item in report["not_analysed"]:
-        writer.writerow(["file_not_analysed", *[""] * 14, item["name"], item["code"], item["detail"]])
+        writer.writerow(["file_not_analysed", *[""] * 15, item["name"], item["code"], item["detail"]])
     return buffer.getvalue()
 
 
