@@ -49,7 +49,7 @@ class TypologyClassifier:
         self.classes = manifest.classes
         self._medium = manifest.thresholds["confidence_medium"]
         self._high = manifest.thresholds["confidence_high"]
-        self.temperature = float(manifest.decoding.get("temperature", 1.0))
+        self.temperature = float(manifest.raw.get("calibration", {}).get("temperature", 1.0))
 
     @property
     def input_size(self) -> int:

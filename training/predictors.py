@@ -1,7 +1,8 @@
 """What can be evaluated: a training checkpoint (PyTorch) or a served model (ONNX manifest), behind one interface.
 
 A checkpoint is run through the training evaluation transform with its run's calibration temperature; a manifest is
-run through `basegun`'s own classifier (`TypologyClassifier`: `prepare_crop` then `OnnxSession`), exactly as served.
+run through `basegun`'s own classifier (`TypologyClassifier`: its manifest's views, calibration and averaging, then
+`OnnxSession`), exactly as served.
 Both read photos through the same `basegun.imaging.decode`, at the detail the model asks for.
 """
 

@@ -34,7 +34,8 @@ class Normalise(torch.nn.Module):
 
 
 def check_preprocessing(prep: Preprocessing) -> None:
-    """Classifiers are served through `prepare_crop`: only its resize and filter can be trained for."""
+    """A classifier is trained and exported for `prepare_crop`: only its resize and filter can be trained for. (The
+    reference model is served with a second, letterboxed view as well, chosen afterwards by `benchmarks.accuracy`.)"""
     if prep.resize != "shorter_side_center_crop" or prep.interpolation != "bilinear":
         raise ConfigError(
             f"preprocessing {prep.resize}/{prep.interpolation}: a classifier is served with "

@@ -42,7 +42,7 @@ VIEWS = (
     "two views of the upright photo, each 320x320 RGB, scaled by 1/255: (1) the shorter side scaled to 320 px "
     "(Pillow bilinear), then the centre 320x320 crop; (2) the longer side scaled to 320 px (Pillow bilinear, the "
     "other side rounded), pasted on a 320x320 square of pad_value at offset floor((320 - side) / 2); each view's "
-    "probabilities p become softmax(log(p) / decoding.temperature), then the two are averaged"
+    "probabilities p become softmax(log(p) / calibration.temperature), then the two are averaged"
 )
 
 
@@ -105,7 +105,12 @@ def write_manifest(path: Path, fitted: fit.Fitted, figures: dict[str, Any]) -> N
     """The served mode, temperature, levels and presence rule, with where they come from; the ONNX file is unchanged."""
     manifest = json.loads(path.read_text(encoding="utf-8"))
     manifest["preprocessing"].update({"resize": SERVED_MODE, "pad_value": list(PAD_VALUE), "description": VIEWS})
-    manifest["decoding"]["temperature"] = round(fitted.temperature, 4)
+    manifest["decoding"].pop("temperature", None)
+    manifest["calibration"] = {
+        "temperature": round(fitted.temperature, 4),
+        "applied": "to each view's probabilities p: softmax(log(p) / temperature); then the views are averaged",
+        "chosen_by": "least negative log-likelihood on the labelled firearm rows of python -m benchmarks.accuracy",
+    }
     manifest["thresholds"] = fitted.levels
     manifest["thresholds_source"] = (
         "python -m benchmarks.accuracy: temperature and levels fitted on every labelled firearm photo and its "
@@ -163,8 +168,11 @@ def main(argv: list[str] | None = None) -> int:
         gather(service, rows)
         if args.evidence is not None:
             args.evidence.write_bytes(pickle.dumps(rows))
+    given = argv if argv is not None else sys.argv[1:]
+    if args.evidence is not None:  # a cache of the same figures: not part of how they are made
+        given = [a for a in given if a not in ("--evidence", str(args.evidence))]
     results: dict[str, Any] = {
-        "command": shlex.join(["python", "-m", "benchmarks.accuracy", *(argv if argv is not None else sys.argv[1:])]),
+        "command": shlex.join(["python", "-m", "benchmarks.accuracy", *given]),
         "sources": report.sources(rows),
         "modes": compare_modes(rows, classes),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -100,6 +101,30 @@ def _presence(block: dict[str, Any], group: str) -> str:
     return " / ".join(str(counts[o]) for o in OUTCOMES)
 
 
+def _blur(max_blur_px: float) -> str:
+    if math.isfinite(max_blur_px):
+        return f" and the photo's blur at the classifier's scale ≤ {max_blur_px} px"
+    return " (a blur guard was offered to the fit, and not chosen)"
+
+
+def _headline(served: dict[str, Any]) -> list[str]:
+    """The issue's targets, read on the source photos alone, held out."""
+    cv = served["by_variant"]["source"]["cross_validated"]
+    firearm, other = cv["presence"]["firearm"], cv["presence"]["no_firearm"]
+    high = cv["levels"]["high"]
+    return [
+        "## In short (source photos, held out)",
+        "",
+        f"- Typology top-1: {cv['top1']}/{cv['labelled']}; wrong answers at high confidence: "
+        f"{high['answers'] - high['correct']}.",
+        f"- Photos of a firearm: {firearm['absent']} answered `absent`, {firearm['uncertain']} `uncertain`, out of "
+        f"{sum(firearm.values())}.",
+        f"- Photos without a firearm: {other['absent'] + other['uncertain']} of {sum(other.values())} answered "
+        f"`absent` or `uncertain` ({other['absent']} `absent`).",
+        "",
+    ]
+
+
 def markdown(results: dict[str, Any], rows: list[Row]) -> str:
     src, modes, served, service = results["sources"], results["modes"], results["served"], results["service"]
     lines = [
@@ -114,6 +139,7 @@ def markdown(results: dict[str, Any], rows: list[Row]) -> str:
         f"- {src['sources']} source photos, {src['rows']} rows (sources and their variants); refused rows: "
         + (", ".join(f"{k} ×{v}" for k, v in src["refused"].items()) or "none"),
         "",
+        *_headline(served),
         "| group | origin | source photos |",
         "|---|---|---|",
         *[f"| {r['group']} | {r['origin']} | {r['photos']} |" for r in src["by_group_and_origin"]],
@@ -147,9 +173,9 @@ def markdown(results: dict[str, Any], rows: list[Row]) -> str:
         f"  from {served['levels']['confidence_high']}.",
         f"- Presence: `detected` when the classifier's confidence ≥ {rule['detected_confidence']} and both views name",
         f"  the same typology (the detector is then not run), or the detector's score at {rule['detector_size']} px ≥",
-        f"  {rule['detected_score']}; `absent` when confidence < {rule['absent_confidence']}, score <",
-        f"  {rule['absent_score']} and the photo's blur at the classifier's scale ≤ {rule['max_blur_px']} px;",
-        "  `uncertain` otherwise (typology shown at low confidence, retake advised).",
+        f"  {rule['detected_score']}; `absent` when confidence < {rule['absent_confidence']} and score <",
+        f"  {rule['absent_score']}{_blur(rule['max_blur_px'])}; `uncertain` otherwise (typology shown at low",
+        "  confidence, another photo asked for).",
         "",
         "Presence columns: detected / uncertain / absent.",
         "",
