@@ -13,7 +13,6 @@ from typing import Literal
 import numpy as np
 from PIL import Image
 
-from basegun.concurrency import beside
 from basegun.imaging import Detail
 from basegun.onnx_session import OnnxSession
 from basegun.preprocess import prepare_views
@@ -65,14 +64,9 @@ class TypologyClassifier:
         return "medium" if confidence >= self._medium else "low"
 
     def view_probabilities(self, image: Image.Image) -> np.ndarray:
-        """The network's probabilities for each view the manifest asks for, (views, classes); two views run side by
-        side, one core each."""
-        tensor = prepare_views(image, self.session.manifest.preprocessing)
-        if len(tensor) == 1:
-            return self.session.run(tensor)[0]
-        others = beside(self.session.run, tensor[1:])
-        first = self.session.run(tensor[:1])[0]
-        return np.concatenate([first, others.result()[0]])
+        """The network's probabilities for each view the manifest asks for, (views, classes), in one batch: measured
+        faster here than one run per view side by side, which a second busy core slows down."""
+        return self.session.run(prepare_views(image, self.session.manifest.preprocessing))[0]
 
     def combine(self, views: np.ndarray) -> np.ndarray:
         """Temper each view's probabilities (softmax of log p / T), then average the views."""
