@@ -15,9 +15,12 @@ from collections.abc import Callable
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
+from basegun.models import Models
 from tests.images import landscape, skimage_photo, wall
 
 Size = tuple[int, int]
+MIN_CROP_SIDE = 120
+WEAPON_MARGIN = 0.08  # of the photo's long side, around the weapon's box
 SKIMAGE_PHOTOS = (
     "astronaut.png",
     "brick.png",
@@ -218,6 +221,40 @@ def renders(seeds: tuple[int, ...] = (0, 1)) -> dict[str, Image.Image]:
 def bundled_photos() -> dict[str, Image.Image]:
     """scikit-image's sample photos (no download: they ship in its wheel), as RGB."""
     return {f"skimage-{name.split('.')[0]}": skimage_photo(name).convert("RGB") for name in SKIMAGE_PHOTOS}
+
+
+def _bands(box: tuple[float, ...], size: tuple[int, int]) -> list[tuple[int, int, int, int]]:
+    """The four bands of the photo around a box: above, below, left of and right of it."""
+    x1, y1, x2, y2 = (round(v) for v in box)
+    w, h = size
+    return [(0, 0, w, max(0, y1)), (0, min(h, y2), w, h), (0, 0, max(0, x1), h), (min(w, x2), 0, w, h)]
+
+
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def no_firearm_crops(models: Models, photos: dict[str, Image.Image]) -> dict[str, Image.Image]:
+    """Crops of photos of a weapon that hold none: the widest band beside the weapon's box (with a margin), and the
+    card alone where it lies clear of the weapon. Cut at run time from the shared photos, never stored."""
+    crops = {}
+    for name, image in photos.items():
+        found = models.weapons.detect(image, threshold=0.05)
+        if not found:
+            continue
+        margin = WEAPON_MARGIN * max(image.size)
+        x1, y1, x2, y2 = found[0].box
+        box = (x1 - margin, y1 - margin, x2 + margin, y2 + margin)
+        bands = [b for b in _bands(box, image.size) if min(b[2] - b[0], b[3] - b[1]) >= MIN_CROP_SIDE]
+        if bands:
+            crops[f"{name}#background"] = image.crop(max(bands, key=lambda b: (b[2] - b[0]) * (b[3] - b[1])))
+        for card in models.card.detect(image)[:1]:
+            (cx1, cy1), (cx2, cy2) = card.corners.min(axis=0), card.corners.max(axis=0)
+            pad = 0.25 * max(cx2 - cx1, cy2 - cy1)
+            crop = (max(0, cx1 - pad), max(0, cy1 - pad), min(image.width, cx2 + pad), min(image.height, cy2 + pad))
+            if not _overlap(crop, found[0].box) and min(crop[2] - crop[0], crop[3] - crop[1]) >= MIN_CROP_SIDE:
+                crops[f"{name}#card"] = image.crop(tuple(round(v) for v in crop))
+    return crops
 
 
 def no_firearm_set() -> dict[str, Image.Image]:

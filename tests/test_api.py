@@ -14,7 +14,7 @@ from PIL import Image, ImageOps
 from api.app import create_app
 from basegun.settings import Settings
 from tests.images import encode, landscape, no_firearm_photos
-from tests.no_firearm import no_firearm_set
+from tests.no_firearm import no_firearm_crops, no_firearm_set
 
 FIREARM_DIRS = ("typology", "measure", "alarm", "quality")
 
@@ -104,6 +104,21 @@ def test_identify_never_asserts_a_firearm_where_there_is_none(client: TestClient
         assert body["legal"]["asserted"] is False
         assert "Reprenez la photo" in body["advice"]["fr"]
     assert "arme" in body["advice"]["fr"]
+
+
+def test_identify_never_detects_a_firearm_in_crops_of_the_shared_photos_that_hold_none(
+    client: TestClient, photos: Path, labels: list[dict]
+) -> None:
+    """The background beside the weapon and the card alone, cut from the shared photos at run time."""
+    wholes = {
+        row["path"]: ImageOps.exif_transpose(Image.open(photos / row["path"])).convert("RGB")
+        for row in labels
+        if row["kind"] in ("typology", "measure") and row["expected"]
+    }
+    crops = no_firearm_crops(client.app.state.service.models, wholes)
+    assert len(crops) >= len(wholes) // 2
+    for name, crop in crops.items():
+        assert post_image(client, encode(crop, "JPEG", quality=90)).json()["firearm_presence"] != "detected", name
 
 
 def test_identify_answers_absent_on_most_photos_without_a_firearm(client: TestClient) -> None:

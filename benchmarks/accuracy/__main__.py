@@ -186,8 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     answer(service, rows)
     service.close()
     results["service"] = report.service_figures(rows)
-    results["rows"] = report.row_answers(rows)
-    args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
+    args.json.write_text(report.as_json(results, report.row_answers(rows)), encoding="utf-8")
     args.markdown.write_text(report.markdown(results, rows), encoding="utf-8")
     log.info("written: %s, %s", args.markdown, args.json)
     return 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter, defaultdict
 from typing import Any
@@ -90,6 +91,13 @@ def row_answers(rows: list[Row]) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
+
+
+def as_json(results: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+    """Every figure, then one line per row: valid JSON whose diffs stay readable."""
+    figures = json.dumps(results, indent=1, ensure_ascii=False, default=str)
+    lines = ",\n  ".join(json.dumps(row, ensure_ascii=False, default=str) for row in rows)
+    return f'{figures[:-2]},\n "rows": [\n  {lines}\n ]\n}}\n'
 
 
 def _levels(block: dict[str, Any]) -> str:
