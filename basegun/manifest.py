@@ -30,7 +30,7 @@ class Preprocessing:
       `pad_value` is in `channel_order`. For a classifier: the longer side to `size` with Pillow's bilinear filter
       (as the crop), on a size×size square of `pad_value`, at offset floor((size - side) / 2).
     - `center_crop_and_letterbox_mean` (classifier): both views above as one batch of two; each view's
-      probabilities are tempered by the manifest's `calibration.temperature`, then averaged.
+      probabilities are tempered by the manifest's `decoding.temperature`, then averaged.
     - `limit_long_side` (text detection): scale down only, so that the longer side is at most `size` (OpenCV
       linear), each side rounded to a multiple of `stride`.
     - `fixed_height` (text recognition and orientation): scale each text line to `size` px high keeping its aspect

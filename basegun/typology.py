@@ -48,7 +48,7 @@ class TypologyClassifier:
         self.classes = manifest.classes
         self._medium = manifest.thresholds["confidence_medium"]
         self._high = manifest.thresholds["confidence_high"]
-        self.temperature = float(manifest.raw.get("calibration", {}).get("temperature", 1.0))
+        self.temperature = float(manifest.decoding.get("temperature", 1.0))  # applied here, not inside the network
 
     @property
     def input_size(self) -> int:

@@ -42,7 +42,7 @@ VIEWS = (
     "two views of the upright photo, each 320x320 RGB, scaled by 1/255: (1) the shorter side scaled to 320 px "
     "(Pillow bilinear), then the centre 320x320 crop; (2) the longer side scaled to 320 px (Pillow bilinear, the "
     "other side rounded), pasted on a 320x320 square of pad_value at offset floor((320 - side) / 2); each view's "
-    "probabilities p become softmax(log(p) / calibration.temperature), then the two are averaged"
+    "probabilities p become softmax(log(p) / decoding.temperature), then the two are averaged"
 )
 
 
@@ -105,12 +105,10 @@ def write_manifest(path: Path, fitted: fit.Fitted, figures: dict[str, Any]) -> N
     """The served mode, temperature, levels and presence rule, with where they come from; the ONNX file is unchanged."""
     manifest = json.loads(path.read_text(encoding="utf-8"))
     manifest["preprocessing"].update({"resize": SERVED_MODE, "pad_value": list(PAD_VALUE), "description": VIEWS})
-    manifest["decoding"].pop("temperature", None)
-    manifest["calibration"] = {
-        "temperature": round(fitted.temperature, 4),
-        "applied": "to each view's probabilities p: softmax(log(p) / temperature); then the views are averaged",
-        "chosen_by": "least negative log-likelihood on the labelled firearm rows of python -m benchmarks.accuracy",
-    }
+    manifest.pop("calibration", None)
+    # Applied when served, to each view's probabilities p: softmax(log(p) / temperature), then the views averaged
+    # (a model trained by basegun-train has its own temperature inside the network: `temperature_in_network`).
+    manifest["decoding"]["temperature"] = round(fitted.temperature, 4)
     manifest["thresholds"] = fitted.levels
     manifest["thresholds_source"] = (
         "python -m benchmarks.accuracy: temperature and levels fitted on every labelled firearm photo and its "
