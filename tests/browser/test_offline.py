@@ -223,7 +223,7 @@ def test_two_views_and_a_calibration_temperature_as_the_manifest_says(
     temperature = 1.5
     served = get_json(f"{live_server.url}/api/v1/models/typology.json")
     served["preprocessing"]["resize"] = "center_crop_and_letterbox_mean"
-    served["calibration"] = {"temperature": temperature}
+    served["decoding"]["temperature"] = temperature
     app.page.route("**/api/v1/models/typology.json", lambda route: route.fulfill(json=served))
     app.open()
     prep = models.typology.session.manifest.preprocessing

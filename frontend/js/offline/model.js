@@ -85,13 +85,14 @@ async function decoded(blob, manifest) {
 
 /**
  * One view's class probabilities from the network's output, as the manifest's decoding says, tempered by its
- * calibration temperature T when it has one: softmax(log(p) / T) (the service's TypologyClassifier does the same).
+ * `decoding.temperature` T when it has one: softmax(log(p) / T) (the service's TypologyClassifier does the same).
+ * A model trained by basegun-train has its temperature inside the network (`decoding.temperature_in_network`).
  */
 function decode(output, manifest) {
   const decoding = manifest.decoding ?? {};
   if (decoding.kind !== "softmax_probabilities")
     throw new Error(`unknown decoding in the model's manifest: ${decoding.kind}`);
-  const temperature = manifest.calibration?.temperature ?? 1;
+  const temperature = decoding.temperature ?? 1;
   if (decoding.softmax_in_network && temperature === 1) return output;
   const scores = decoding.softmax_in_network ? output.map((p) => Math.log(Math.max(p, 1e-12))) : output;
   const top = Math.max(...scores) / temperature;
