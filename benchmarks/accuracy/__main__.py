@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.evidence is not None and args.evidence.is_file():
         rows = pickle.loads(args.evidence.read_bytes())  # a file this command wrote
     else:
-        rows = rows_of(every_source(service.models, samples))
+        rows = rows_of(service, every_source(service.models, samples))
         log.info("%d rows", len(rows))
         gather(service, rows)
         if args.evidence is not None:

@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+from PIL import Image
 
 from basegun.alarm.quality import edge_blur, grey_at
 from basegun.errors import ImageRejected
@@ -20,7 +21,7 @@ from basegun.preprocess import prepare_views
 from basegun.service import Basegun
 from benchmarks.accuracy.fit import DETECTOR_SIZES, Rows
 from benchmarks.accuracy.sources import Source
-from benchmarks.accuracy.variants import close_up_variants, upright, weapon_variants
+from benchmarks.accuracy.variants import Box, close_up_variants, upright, weapon_variants
 
 log = logging.getLogger("benchmarks.accuracy")
 PAD_VALUE = (114, 114, 114)  # Ultralytics' letterbox grey
@@ -38,11 +39,24 @@ class Row:
     answer: dict[str, object] = field(default_factory=dict)
 
 
-def rows_of(sources: list[Source]) -> list[Row]:
+def widest_line(service: Basegun, image: Image.Image) -> Box | None:
+    """The box of the widest line of text the service's text detector finds, or None."""
+    lines = service.models.text_detector.detect(np.asarray(image))
+    if not lines:
+        return None
+    corners = max((c for c, _ in lines), key=lambda c: float(np.ptp(c[:, 0])))
+    (x1, y1), (x2, y2) = corners.min(axis=0), corners.max(axis=0)
+    return float(x1), float(y1), float(x2), float(y2)
+
+
+def rows_of(service: Basegun, sources: list[Source]) -> list[Row]:
     rows = []
     for source in sources:
         image = upright(source.data)
-        variants = close_up_variants(image) if source.group == "close_up" else weapon_variants(image)
+        if source.group == "close_up":
+            variants = close_up_variants(image, widest_line(service, image))
+        else:
+            variants = weapon_variants(image)
         rows.append(Row(source, "source", source.data))
         rows.extend(Row(source, name, data) for name, data in variants)
     return rows

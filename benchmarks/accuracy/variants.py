@@ -62,10 +62,21 @@ def blurred(image: Image.Image) -> Image.Image:
     return image.filter(ImageFilter.GaussianBlur(max(image.size) / 300))
 
 
-def strip_height(image: Image.Image, height: int) -> Image.Image | None:
-    if height >= image.height:
+Box = tuple[float, float, float, float]
+
+
+def marking_strip(image: Image.Image, line: Box, height: int) -> Image.Image | None:
+    """A strip `height` px tall around a line of markings, as a user would crop it: a fifth of the line's width on
+    each side, and at least its own height above and below (more of the photo when `height` asks for more), scaled
+    down to `height` when taller; None when the photo is not that tall."""
+    x1, y1, x2, y2 = line
+    middle, half = (y1 + y2) / 2, max(1.5 * (y2 - y1), height / 2)
+    pad_x = 0.2 * (x2 - x1)
+    box = (max(0, x1 - pad_x), max(0, middle - half), min(image.width, x2 + pad_x), min(image.height, middle + half))
+    crop = image.crop(tuple(round(v) for v in box))
+    if height > crop.height:
         return None
-    return image.resize((round(image.width * height / image.height), height), Image.Resampling.LANCZOS)
+    return crop.resize((round(crop.width * height / crop.height), height), Image.Resampling.LANCZOS)
 
 
 def smaller(image: Image.Image, factor: float) -> Image.Image:
@@ -90,10 +101,11 @@ def weapon_variants(image: Image.Image) -> Iterator[tuple[str, bytes]]:
         yield name, make()
 
 
-def close_up_variants(image: Image.Image) -> Iterator[tuple[str, bytes]]:
-    """The variants of a close-up of markings: thin strips and smaller copies."""
-    for height in STRIP_HEIGHTS:
-        strip = strip_height(image, height)
+def close_up_variants(image: Image.Image, line: Box | None) -> Iterator[tuple[str, bytes]]:
+    """The variants of a close-up of markings: strips cut around its widest line of text (when one is found) and
+    smaller copies of the whole photo."""
+    for height in STRIP_HEIGHTS if line is not None else ():
+        strip = marking_strip(image, line, height)
         if strip is not None:
             yield f"strip{height}", jpeg(strip)
     for factor in SMALLER:
