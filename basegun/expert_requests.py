@@ -13,12 +13,12 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
 from basegun.accounts import Role, User, require
+from basegun.bilingual import load_texts
 from basegun.catalog import Catalog
 from basegun.database import Database
 from basegun.errors import Conflict, InvalidRequest, NotFound
@@ -27,7 +27,6 @@ from basegun.photos import PhotoStore
 from basegun.schema import expert_requests
 from basegun.storage import ResultStore
 
-TEXTS = Path(__file__).resolve().parent / "data" / "expert_mail.json"
 MAX_PHOTOS = 8
 
 
@@ -104,7 +103,7 @@ class ExpertRequests:
         self.catalog = catalog
         self.experts_email = experts_email
         self.link = link
-        self.texts = json.loads(TEXTS.read_text(encoding="utf-8"))
+        self.texts = load_texts("expert_mail")
 
     def submit(self, agent: User, form: RequestForm, cleaned_photos: list[bytes]) -> dict[str, Any]:
         """Store the request with its photos and queue the experts' mail, in one transaction."""

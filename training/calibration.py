@@ -19,11 +19,9 @@ import torch.nn.functional as F
 
 from training.config import CalibrationConfig
 from training.metrics import calibration_error, wilson_lower
+from training.temperature import INVERSE_TEMPERATURE_RANGE, best_inverse_temperature
 
 log = logging.getLogger(__name__)
-
-# 1/T is searched in this range: a validation split with no error would otherwise drive T to 0 (all answers at 1.0).
-INVERSE_TEMPERATURE_RANGE = (0.1, 4.0)
 
 
 def fit_temperature(logits: torch.Tensor, targets: torch.Tensor) -> float:
@@ -32,15 +30,7 @@ def fit_temperature(logits: torch.Tensor, targets: torch.Tensor) -> float:
     def nll(beta: float) -> float:
         return float(F.cross_entropy(logits.double() * beta, targets))
 
-    low, high = INVERSE_TEMPERATURE_RANGE
-    ratio = (math.sqrt(5) - 1) / 2
-    for _ in range(80):
-        a, b = high - ratio * (high - low), low + ratio * (high - low)
-        if nll(a) <= nll(b):
-            high = b
-        else:
-            low = a
-    beta = (low + high) / 2
+    beta = best_inverse_temperature(nll)
     if min(abs(beta - bound) for bound in INVERSE_TEMPERATURE_RANGE) < 1e-3:
         log.warning(
             "temperature at the edge of its search range (1/T = %.3f): the validation split cannot settle it", beta

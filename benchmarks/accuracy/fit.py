@@ -22,8 +22,8 @@ from typing import Any
 import numpy as np
 
 from training.metrics import wilson_lower
+from training.temperature import best_inverse_temperature
 
-INVERSE_TEMPERATURE_RANGE = (0.1, 4.0)
 MEDIUM_PRECISION = 0.9
 HIGH_MARGIN = 0.005  # "high" starts at least this far above the most confident wrong answer
 DETECTOR_SIZES = (320, 640)
@@ -81,15 +81,7 @@ def fit_temperature(views: np.ndarray, labels: np.ndarray) -> float:
         probs = temper(views, 1.0 / beta)
         return float(-np.log(np.maximum(probs[np.arange(len(labels)), labels], 1e-12)).mean())
 
-    low, high = INVERSE_TEMPERATURE_RANGE
-    ratio = (math.sqrt(5) - 1) / 2
-    for _ in range(60):
-        a, b = high - ratio * (high - low), low + ratio * (high - low)
-        if nll(a) <= nll(b):
-            high = b
-        else:
-            low = a
-    return 2.0 / (low + high)
+    return 1.0 / best_inverse_temperature(nll)
 
 
 def fit_levels(confidence: np.ndarray, correct: np.ndarray, source: np.ndarray) -> dict[str, float]:
