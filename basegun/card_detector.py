@@ -40,7 +40,11 @@ class CardDetection:
 
 
 class CardDetector:
-    """Owns the YOLOv5-OBB card network; its letterbox, thresholds, angle bins and card size: its manifest."""
+    """Owns the YOLOv5-OBB card network; its letterbox, thresholds, anchors, angle bins and card size: its manifest.
+
+    The network ends at its raw per-stride maps (`training/card_graph.py`): only the anchors whose card score passes
+    are decoded into boxes, and the letterbox is padded to a multiple of the stride rather than to a square.
+    """
 
     def __init__(self, session: OnnxSession) -> None:
         manifest = session.manifest
@@ -50,6 +54,9 @@ class CardDetector:
         self.threshold = manifest.thresholds["detection"]
         self.nms_iou = float(manifest.decoding["nms_iou"])
         self.angle_bins = int(manifest.decoding["angle_bins"])
+        self.strides = [int(stride) for stride in manifest.decoding["strides"]]
+        self.anchors = [np.asarray(level, dtype=np.float32) for level in manifest.decoding["anchors"]]
+        self.classes = len(manifest.classes)
         long_mm, short_mm = (float(v) for v in manifest.raw["card_size_mm"])
         self.card_size_mm = (long_mm, short_mm)
 
@@ -69,15 +76,12 @@ class CardDetector:
     def detect(self, image: Image.Image, threshold: float | None = None) -> list[CardDetection]:
         """Cards found, most confident first; confidence is objectness × class score."""
         boxed = prepare_letterbox(image, self.session.manifest.preprocessing)
-        rows = self.session.run(boxed.tensor)[0][0]  # (anchors, 5 + classes + angle bins)
-        classes = rows.shape[1] - 5 - self.angle_bins
-        confidence = rows[:, 4] * rows[:, 5 : 5 + classes].max(axis=1)
-        keep = np.flatnonzero(confidence >= (self.threshold if threshold is None else threshold))
-        if keep.size == 0:
+        rows = self._rows(self.session.run(boxed.tensor), self.threshold if threshold is None else threshold)
+        if rows.shape[0] == 0:
             return []
-        rows, confidence = rows[keep], confidence[keep]
+        confidence = rows[:, 4]
         # Bin i is the angle (i - bins/2) degrees, counter-clockwise on screen.
-        degrees = np.argmax(rows[:, 5 + classes :], axis=1).astype(np.float32) - self.angle_bins / 2
+        degrees = np.argmax(rows[:, 5:], axis=1).astype(np.float32) - self.angle_bins / 2
         # OpenCV's rotated rectangles turn clockwise on screen (y down): the opposite sign.
         rotated = [
             ((float(r[0]), float(r[1])), (float(r[2]), float(r[3])), float(-d))
@@ -99,6 +103,30 @@ class CardDetector:
                 )
             )
         return sorted(detections, key=lambda d: -d.confidence)
+
+    def _rows(self, maps: list[np.ndarray], threshold: float) -> np.ndarray:
+        """The anchors whose confidence passes `threshold`, decoded as YOLOv5 does: (n, 5 + angle bins) rows of
+        centre x, centre y, long side, short side (input pixels), confidence, then the raw angle bins."""
+        rows = []
+        for raw, stride, anchors in zip(maps, self.strides, self.anchors, strict=True):
+            _, channels, cells_y, cells_x = raw.shape
+            per_anchor = raw[0].reshape(len(anchors), channels // len(anchors), cells_y, cells_x)
+            classes = _sigmoid(per_anchor[:, 5 : 5 + self.classes]).max(axis=1)
+            confidence = _sigmoid(per_anchor[:, 4]) * classes
+            anchor, y, x = np.nonzero(confidence >= threshold)
+            if anchor.size == 0:
+                continue
+            picked = per_anchor[anchor, :, y, x]  # (n, channels)
+            box = _sigmoid(picked[:, :4]) * 2
+            centre = (box[:, :2] - 0.5 + np.stack([x, y], axis=1)) * stride
+            sides = box[:, 2:4] ** 2 * anchors[anchor]
+            found = confidence[anchor, y, x][:, None]
+            rows.append(np.concatenate([centre, sides, found, picked[:, 5 + self.classes :]], axis=1))
+        return np.concatenate(rows) if rows else np.empty((0, 5 + self.angle_bins), np.float32)
+
+
+def _sigmoid(values: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-values))
 
 
 def _corners(cx: float, cy: float, long_side: float, short_side: float, angle: float) -> np.ndarray:

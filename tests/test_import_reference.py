@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -16,8 +17,10 @@ import pytest
 
 pytest.importorskip("torch", reason="the training extra (torch) is not installed")
 
+from basegun.card_detector import CardDetector
 from basegun.imaging import decode
 from basegun.manifest import Preprocessing
+from basegun.onnx_session import OnnxSession
 from basegun.preprocess import prepare_crop, prepare_letterbox
 from basegun.settings import REPO_ROOT
 from training.import_reference import (
@@ -114,3 +117,25 @@ def test_imported_card_detector_answers_as_the_committed_one(imported: Path, pho
         tensor = prepare_letterbox(image, prep).tensor
         a, b = fresh.run(None, {name: tensor})[0], committed.run(None, {name: tensor})[0]
         assert float(np.abs(a - b).max()) <= 1e-3 * max(1.0, float(np.abs(b).max()))
+
+
+def test_card_boxes_decoded_outside_the_graph_are_the_reference_graphs(reference_wheel: Path, photos: Path) -> None:
+    """The committed card model ends before YOLOv5's box decoding, which `CardDetector` does in NumPy for the anchors
+    that pass: on the reference's own 640 × 640 input, its rows are the reference graph's, anchor for anchor."""
+    with zipfile.ZipFile(reference_wheel) as archive:
+        original = onnx_session(archive.read("basegun_ml/card_detection.onnx"))
+    detector = CardDetector(OnnxSession.from_manifest_path(COMMITTED / "card.json"))
+    square = Preprocessing.from_dict({**CARD_PREP, "dynamic_shape": False})
+    threshold = 0.01  # well under the detection threshold: hundreds of anchors per photo are compared
+    compared = 0
+    for image in _photo_images(photos)[:6]:
+        tensor = prepare_letterbox(image, square).tensor
+        reference = original.run(["output"], {"images": tensor})[0][0]
+        reference = reference[reference[:, 4] * reference[:, 5] >= threshold]
+        ours = detector._rows(detector.session.run(tensor), threshold)
+        assert ours.shape[0] == reference.shape[0]
+        np.testing.assert_allclose(ours[:, :4], reference[:, :4], rtol=1e-4, atol=1e-3)
+        np.testing.assert_allclose(ours[:, 4], reference[:, 4] * reference[:, 5], rtol=1e-4, atol=1e-6)
+        assert (ours[:, 5:].argmax(axis=1) == reference[:, 6:].argmax(axis=1)).all()
+        compared += ours.shape[0]
+    assert compared > 100

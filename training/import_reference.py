@@ -2,7 +2,8 @@
 
 The two Ultralytics checkpoints are read with a restricted unpickler, rebuilt in our own network code (a strict
 state-dict load), exported to ONNX and checked against PyTorch on real photos before anything is written. The card
-detector is already ONNX and is copied as is. Every model gets a manifest (see `basegun/manifest.py`).
+detector is already ONNX: it is cut before its box decoding (`training/card_graph.py`), which Basegun does itself.
+Every model gets a manifest (see `basegun/manifest.py`).
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import onnx
 import torch
 
 from basegun.imaging import decode
 from basegun.manifest import Preprocessing
 from basegun.preprocess import prepare_crop, prepare_letterbox
 from basegun.settings import DEFAULT_MODELS_DIR
+from training.card_graph import without_decoding
 from training.checkpoint import Checkpoint, read_checkpoint
 from training.model_diff import ModelDiff, compare_onnx
 from training.onnx_export import export_onnx, onnx_session, torch_outputs
@@ -64,7 +67,7 @@ CARD_PREP = {
     "channel_order": "RGB",
     "pad_value": [255, 0, 255],
     "stride": 32,
-    "dynamic_shape": False,
+    "dynamic_shape": True,
 }
 KEYPOINT_NAMES = ["rear_end_a", "rear_end_b", "barrel_rear", "muzzle"]
 
@@ -208,8 +211,11 @@ def build_keypoints(pt: bytes, photos: list[Path]) -> Artifact:
 
 
 def build_card(onnx_bytes: bytes) -> Artifact:
-    session = onnx_session(onnx_bytes)
-    (inp,), out = session.get_inputs(), session.get_outputs()[0]  # the other outputs are raw per-level maps
+    """The reference card detector without its box decoding (`training/card_graph.py`), and its manifest."""
+    cut, levels = without_decoding(onnx.load_from_string(onnx_bytes))
+    cut_bytes = cut.SerializeToString()
+    session = onnx_session(cut_bytes)
+    (inp,), outputs = session.get_inputs(), session.get_outputs()
     manifest = {
         "name": "basegun-card-detector",
         "version": VERSION,
@@ -217,12 +223,15 @@ def build_card(onnx_bytes: bytes) -> Artifact:
         "architecture": "YOLOv5-OBB",
         "file": "card.onnx",
         "input": {"name": inp.name, "shape": inp.shape, "dtype": "float32", "layout": "NCHW"},
-        "outputs": [{"name": out.name, "shape": out.shape, "dtype": "float32"}],
+        "outputs": [{"name": out.name, "shape": out.shape, "dtype": "float32"} for out in outputs],
         "preprocessing": CARD_PREP,
         "decoding": {
             "kind": "yolov5_obb",
-            "rows": "per anchor: 0-3 centre x, centre y, long side, short side (input pixels); 4 objectness; "
-            "5 class score; 6-185 angle bins, angle = (argmax - 90) degrees",
+            "maps": "one raw map per stride, before any sigmoid: per anchor, channels 0-1 centre offset, 2-3 long "
+            "and short side, 4 objectness, 5 class score, 6-185 angle bins; centre = (2 sigmoid(t) - 0.5 + cell) x "
+            "stride, side = (2 sigmoid(t))^2 x anchor, angle = (argmax - 90) degrees, as YOLOv5 decodes them",
+            "strides": [level.stride for level in levels],
+            "anchors": [level.anchors for level in levels],
             "angle_bins": 180,
             "nms_iou": 0.1,
         },
@@ -230,10 +239,13 @@ def build_card(onnx_bytes: bytes) -> Artifact:
         "thresholds": {"detection": 0.5},
         "thresholds_source": "the public Basegun service's card detector settings (CONF_THRES, NMS_THRES)",
         "card_size_mm": [85.60, 53.98],
-        "provenance": _provenance("card_detection.onnx", onnx_bytes, None),
+        "provenance": {
+            **_provenance("card_detection.onnx", onnx_bytes, None),
+            "derived": "cut before its box decoding, input height and width left free (training/card_graph.py)",
+        },
         "license": LICENSE,
     }
-    return Artifact("card", onnx_bytes, manifest)
+    return Artifact("card", cut_bytes, manifest)
 
 
 @dataclass(frozen=True)
