@@ -1,8 +1,9 @@
 """Typology per photo, bytes in, answer out: Basegun's `identify` against the reference's `get_typology`.
 
-`identify` also runs the firearm detector, which the reference does not have (it names a typology for any
-photo); the classifier alone, on the same decode, is timed beside it so that both costs are visible, and so is
-the INT8 variant of the classifier when `models/typology-int8.json` exists.
+`identify` also decides whether there is a firearm (the detector runs when the classifier leaves it in doubt) and
+looks for a card beside a long gun whose category turns on its lengths, which the reference does not; the served
+classifier alone, on the same decode, is timed beside it so that each cost is visible, and so is the other committed
+classifier (FP32 `typology.json` or INT8 `typology-int8.json`, whichever is not served).
 """
 
 from __future__ import annotations
@@ -43,8 +44,8 @@ def agreement(
 
 def run(ours: Ours, reference: Classifier | None, samples: Sequence[Sample], rounds: int) -> dict[str, Any]:
     classifiers: dict[str, Classifier] = {"classifier": ours.typology}
-    if ours.int8 is not None:
-        classifiers["classifier-int8"] = ours.typology_int8
+    for name, other in ours.other_classifiers.items():
+        classifiers[name] = lambda data, other=other: ours.typology(data, other)
     if reference is not None:
         classifiers[REFERENCE] = reference
     sides: dict[str, Callable[[Sample], Any]] = {"identify": lambda s: ours.identify(s.data)}

@@ -10,7 +10,7 @@ from basegun.settings import Settings
 from basegun.typology import TypologyClassifier
 
 Lengths = tuple[float, float]
-INT8_MANIFEST = "typology-int8.json"
+CLASSIFIERS = {"classifier-fp32": "typology.json", "classifier-int8": "typology-int8.json"}
 
 
 class Ours:
@@ -20,12 +20,12 @@ class Ours:
         self.settings = settings
         self.service = Basegun(settings, store=False)
         self.models = self.service.models
-        int8 = settings.manifest_path(INT8_MANIFEST)
-        self.int8 = (
-            TypologyClassifier(OnnxSession.from_manifest_path(int8, settings.intra_op_threads))
-            if int8.is_file() and settings.manifest_path(settings.typology_manifest) != int8
-            else None
-        )
+        served = settings.manifest_path(settings.typology_manifest)
+        self.other_classifiers = {  # the committed classifiers that are not the served one, timed beside it
+            name: TypologyClassifier(OnnxSession.from_manifest_path(path, settings.intra_op_threads))
+            for name, path in ((n, settings.manifest_path(m)) for n, m in CLASSIFIERS.items())
+            if path.is_file() and path != served
+        }
 
     def identify(self, data: bytes) -> str | None:
         """The typology key the user is shown (None when no firearm is found)."""
@@ -41,11 +41,6 @@ class Ours:
         classifier = classifier or self.models.typology
         prediction = classifier.predict(decode(data, self.service.limits, classifier.detail).image)
         return prediction.key, prediction.confidence
-
-    def typology_int8(self, data: bytes) -> tuple[str, float]:
-        """The INT8 variant of the classifier (`models/typology-int8.json`), when it exists."""
-        assert self.int8 is not None
-        return self.typology(data, self.int8)
 
     def measure(self, data: bytes) -> Lengths | str:
         """Overall and barrel lengths (cm), or the code of the refusal."""

@@ -19,6 +19,7 @@ from basegun.settings import REPO_ROOT, Settings
 from basegun.typology import TypologyClassifier
 
 MODELS = REPO_ROOT / "models"
+SERVED = Path(Settings().typology_manifest).stem  # the typology model the service loads by default
 
 
 def test_manifests_match_their_onnx_files() -> None:
@@ -62,18 +63,18 @@ def test_load_refuses_missing_model_naming_the_file(tmp_path: Path) -> None:
 
 def test_load_refuses_corrupt_model_naming_the_file(tmp_path: Path) -> None:
     models_dir = _copy_models(tmp_path)
-    data = bytearray((models_dir / "typology.onnx").read_bytes())
+    data = bytearray((models_dir / f"{SERVED}.onnx").read_bytes())
     data[len(data) // 2] ^= 0xFF
-    (models_dir / "typology.onnx").write_bytes(bytes(data))
-    with pytest.raises(ModelUnavailable, match=r"typology\.onnx.*sha256"):
+    (models_dir / f"{SERVED}.onnx").write_bytes(bytes(data))
+    with pytest.raises(ModelUnavailable, match=rf"{SERVED}\.onnx.*sha256"):
         Models.load(Settings(models_dir=models_dir))
 
 
 def test_load_refuses_manifest_whose_input_differs(tmp_path: Path) -> None:
     models_dir = _copy_models(tmp_path)
-    manifest = json.loads((models_dir / "typology.json").read_text())
+    manifest = json.loads((models_dir / f"{SERVED}.json").read_text())
     manifest["input"]["shape"] = ["batch", 3, 224, 224]
-    (models_dir / "typology.json").write_text(json.dumps(manifest))
+    (models_dir / f"{SERVED}.json").write_text(json.dumps(manifest))
     with pytest.raises(ModelUnavailable, match="input shape"):
         Models.load(Settings(models_dir=models_dir))
 
@@ -81,7 +82,7 @@ def test_load_refuses_manifest_whose_input_differs(tmp_path: Path) -> None:
 @pytest.mark.parametrize("command", [["identify", "photo.jpg"], ["serve", "--port", "0"]])
 def test_cli_with_missing_model_stops_with_one_line(tmp_path: Path, command: list[str]) -> None:
     models_dir = _copy_models(tmp_path)
-    (models_dir / "typology.json").unlink()
+    (models_dir / f"{SERVED}.json").unlink()
     result = subprocess.run(
         [sys.executable, "-m", "cli", *command],
         capture_output=True,
@@ -92,7 +93,7 @@ def test_cli_with_missing_model_stops_with_one_line(tmp_path: Path, command: lis
     )
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
-    assert "typology.json" in result.stderr
+    assert f"{SERVED}.json" in result.stderr
 
 
 def test_typology_expected_on_every_typology_photo(models: Models, photos: Path, labels: list[dict]) -> None:

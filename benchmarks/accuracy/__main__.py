@@ -171,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         given = [a for a in given if a not in ("--evidence", str(args.evidence))]
     results: dict[str, Any] = {
         "command": shlex.join(["python", "-m", "benchmarks.accuracy", *given]),
+        "model": settings.typology_manifest,
         "sources": report.sources(rows),
         "modes": compare_modes(rows, classes),
     }

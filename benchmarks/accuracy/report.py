@@ -144,6 +144,7 @@ def markdown(results: dict[str, Any], rows: list[Row]) -> str:
         "given beside the in-sample one. Written by the command below; do not edit by hand.",
         "",
         f"- Command: `{results['command']}` (every figure and per-row answer: `ACCURACY.json`)",
+        f"- Typology model: `{results['model']}` (`BASEGUN_TYPOLOGY_MANIFEST`, in `models/`)",
         f"- {src['sources']} source photos, {src['rows']} rows (sources and their variants); refused rows: "
         + (", ".join(f"{k} ×{v}" for k, v in src["refused"].items()) or "none"),
         "",
