@@ -2,13 +2,15 @@
 
 Debian's Chromium runs the web app against a real `basegun serve` on loopback. Two figures:
 
+Both committed typology networks are measured, each served in turn by its own server (`BASEGUN_TYPOLOGY_MANIFEST`):
+the INT8 one the service runs by default (`typology-int8.json`) and the FP32 one (`typology.json`).
+
 - **Time to answer offline**, with the CPU slowed four times (CDP `Emulation.setCPUThrottlingRate`), after a first
   visit has kept the model and the network is cut: photo chosen → review screen shown (the app prepares the photo),
   then "send" tapped → answer shown (decode, preprocessing, the network in WebAssembly, the answer screen). The
   first photo after the page opens is reported apart (the runtime and the model load then).
 - **Agreement with the service**: the browser's probabilities on the bytes the app would upload, against the
-  service's model on the same bytes (decoded as the service decodes them), for the served model and the INT8 variant
-  (`models/typology-int8.onnx`, served to the page in place of the served one), on every shared photo and a
+  service's same model on the same bytes (decoded as the service decodes them), on every shared photo and a
   mirrored, smaller, recompressed copy of each typology photo.
 """
 
@@ -26,9 +28,7 @@ import numpy as np
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from basegun.browser_model import browser_model
 from basegun.imaging import Detail, Limits, decode
-from basegun.manifest import Manifest
 from basegun.models import Models
 from basegun.settings import REPO_ROOT, Settings
 from benchmarks.photos import PHOTOS
@@ -39,7 +39,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE: ViewportSize = {"width": 360, "height": 740}
 THROTTLE = 4
-INT8 = REPO_ROOT / "models" / "typology-int8.json"
+MODELS = ("typology-int8.json", "typology.json")  # the served default first
 DEFAULT_JSON = REPO_ROOT / "var" / "benchmarks" / "offline.json"
 TEXTS = json.loads((REPO_ROOT / "frontend" / "locales" / "fr.json").read_text(encoding="utf-8"))
 
@@ -146,49 +146,66 @@ def agreements(browser: Browser, url: str, models: Models, detail: Detail) -> di
     shared = sorted(p for p in PHOTOS.glob("*/*") if p.suffix.lower() in (".jpg", ".jpeg"))
     samples = [(str(p.relative_to(PHOTOS)), p.read_bytes()) for p in shared]
     samples += [(f"derived {p.relative_to(PHOTOS)}", derived_photo(p)) for p in shared if p.parent.name == "typology"]
-    results = {}
-    int8 = browser_model(Manifest.load(INT8), detail)
-    for variant in ("served", "int8"):
-        context = browser.new_context(service_workers="block")  # the page's own requests, so that they can be routed
-        page = context.new_page()
-        if variant == "int8":
-            page.route("**/api/v1/models/typology.json", lambda route: route.fulfill(body=int8.manifest_json))
-            page.route("**/api/v1/models/typology.onnx", lambda route: route.fulfill(path=int8.onnx_path))
-        page.goto(f"{url}/#/")
-        page.wait_for_selector("body[data-ready]")
-        progress(f"agreement: {variant} model, {len(samples)} photos")
-        results[variant] = agreement(page, models, detail, samples)
-        context.close()
-    return results
+    context = browser.new_context(service_workers="block")
+    page = context.new_page()
+    page.goto(f"{url}/#/")
+    page.wait_for_selector("body[data-ready]")
+    progress(f"agreement: {len(samples)} photos")
+    found = agreement(page, models, detail, samples)
+    context.close()
+    return found
+
+
+def measure(browser: Browser, manifest: str, rounds: int) -> dict[str, Any]:
+    """Time and agreement for one typology network, served by its own server."""
+    settings = Settings(typology_manifest=manifest)
+    models = Models.load(settings)
+    server = Server.start({"BASEGUN_TYPOLOGY_MANIFEST": manifest})
+    url = f"http://127.0.0.1:{server.port}"
+    try:
+        with urllib.request.urlopen(f"{url}/api/v1/models/typology.json", timeout=30) as response:
+            detail = Detail(**json.load(response)["decode"]["jpeg_draft"])
+        page = offline_visit(browser, url)
+        progress(f"{manifest}: timing")
+        timing = time_answers(page, sorted((PHOTOS / "typology").glob("*.jpg")), rounds)
+        page.context.close()
+        return {"timing": timing, "agreement": agreements(browser, url, models, detail)}
+    finally:
+        server.stop()
 
 
 def markdown(figures: dict[str, Any]) -> str:
-    timing = figures["timing"]
-    first = timing["first_after_opening_ms"]
     steps = {
         "prepare": "photo chosen → review shown (photo prepared)",
         "answer": "send tapped → answer shown (in the browser)",
         "total": "**both**",
     }
+    names = list(figures)
     lines = [
-        f"### Identifying offline in Chromium, CPU ×{timing['cpu_throttling']} slower (`python -m benchmarks.offline`)",
+        f"### Identifying offline in Chromium, CPU ×{THROTTLE} slower (`python -m benchmarks.offline`)",
         "",
-        "| step | median ms | p95 ms |",
-        "|---|---|---|",
-        *(f"| {label} | {timing[step]['median_ms']} | {timing[step]['p95_ms']} |" for step, label in steps.items()),
-        "",
-        f"{timing['answers']} answers; the first photo after the page opened (not counted above): "
-        f"{first[0]} + {first[1]} = {first[2]} ms."
-        if first
-        else "",
+        "| step, median / p95 ms | " + " | ".join(f"`{name}`" for name in names) + " |",
+        "|---|" + "---|" * len(names),
+        *(
+            f"| {label} | "
+            + " | ".join(
+                f"{figures[n]['timing'][step]['median_ms']} / {figures[n]['timing'][step]['p95_ms']}" for n in names
+            )
+            + " |"
+            for step, label in steps.items()
+        ),
+        "| first photo after the page opened (not counted above) | "
+        + " | ".join(f"{figures[n]['timing']['first_after_opening_ms']}" for n in names)
+        + " |",
         "",
         "| model in the browser vs the service's | photos | max abs prob delta (median) | same top-1 | same level |",
         "|---|---|---|---|---|",
     ]
-    for variant, row in figures["agreement"].items():
+    for name in names:
+        row = figures[name]["agreement"]
         n = row["photos"]
         lines.append(
-            f"| {variant} | {n} | {row['max_abs_prob_delta']} ({row['median_max_abs_prob_delta']}; worst "
+            f"| `{name}` | {n} | {row['max_abs_prob_delta']} ({row['median_max_abs_prob_delta']}; worst "
             f"{row['worst_photo']}) | {row['same_top1']}/{n} | {row['same_confidence_level']}/{n} |"
         )
     return "\n".join(lines)
@@ -202,21 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     if not (PHOTOS / "labels.csv").is_file():
         progress(f"the shared photos are absent ({PHOTOS}): nothing to measure")
         return 1
-    models = Models.load(Settings())
-    server = Server.start()
-    url = f"http://127.0.0.1:{server.port}"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            with urllib.request.urlopen(f"{url}/api/v1/models/typology.json", timeout=30) as response:
-                detail = Detail(**json.load(response)["decode"]["jpeg_draft"])
-            page = offline_visit(browser, url)
-            figures = {"timing": time_answers(page, sorted((PHOTOS / "typology").glob("*.jpg")), args.rounds)}
-            page.context.close()
-            figures["agreement"] = agreements(browser, url, models, detail)
-            browser.close()
-    finally:
-        server.stop()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        figures = {manifest: measure(browser, manifest, args.rounds) for manifest in MODELS}
+        browser.close()
     args.json.parent.mkdir(parents=True, exist_ok=True)
     args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
     print(markdown(figures))

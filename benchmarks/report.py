@@ -222,19 +222,21 @@ def _server(part: dict[str, Any]) -> str:
         f"Cold start to `/readyz`: {part['cold_start_s']} s (median {part['cold_start_median_s']} s). "
         f"Peak RSS: {part['peak_rss_mb_after_start']} MB after start, "
         f"{part['peak_rss_mb_after_load']} MB after the load.\n",
-        "| clients | seconds | requests | photos/s | share of models alone | p50 ms | p95 ms | p99 ms | errors |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| clients | seconds | requests | photos/s | share of models alone | p50 ms | p95 ms | p99 ms | errors "
+        "| 503 `busy`, retried |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for clients, load in part["http"].items():
         share = load["throughput_per_s"] / alone["throughput_per_s"]
         lines.append(
             f"| {clients} | {load['seconds']} | {load['requests']} | {load['throughput_per_s']} | {share:.2f} | "
-            f"{load.get('p50_ms', '–')} | {load.get('p95_ms', '–')} | {load.get('p99_ms', '–')} | {load['errors']} |"
+            f"{load.get('p50_ms', '–')} | {load.get('p95_ms', '–')} | {load.get('p99_ms', '–')} | {load['errors']} | "
+            f"{load.get('busy_retried', '–')} |"
         )
     lines.append(
         f"| models alone ({part['inference_workers']} threads, no HTTP) | {alone['seconds']} | {alone['requests']} | "
         f"{alone['throughput_per_s']} | 1.00 | {alone.get('p50_ms', '–')} | {alone.get('p95_ms', '–')} | "
-        f"{alone.get('p99_ms', '–')} | – |"
+        f"{alone.get('p99_ms', '–')} | – | – |"
     )
     return "\n".join(lines) + "\n"
 

@@ -2,7 +2,10 @@
 
 Figures: cold start (process start to `/readyz` answering 200), peak RSS with every model loaded (after start and
 after the load), and for 1, 4 and 16 concurrent clients posting photos for a bounded time: throughput, latency
-percentiles and errors. Beside them, the models alone: the same photos through `Basegun.identify` in this process
+percentiles and errors. Each client is its own station behind a reverse proxy (its own `X-Forwarded-For` address,
+the server trusting loopback as its proxy), and waits as the answer's `Retry-After` asks when told 503 `busy` by the
+bounded admission: those answers are counted apart, and a photo's latency runs from its first attempt to its
+answer. Beside them, the models alone: the same photos through `Basegun.identify` in this process
 with as many threads as the server has inference workers, i.e. what the cores give without HTTP. The models alone
 and the 16 clients take turns in slices, so that the machine's other load falls on both alike.
 """
@@ -51,11 +54,18 @@ class Server:
     ready_s: float = 0.0
 
     @classmethod
-    def start(cls) -> Server:
-        """Start and wait for `/readyz`; `ready_s` is the time from process start to its first 200."""
+    def start(cls, env: dict[str, str] | None = None) -> Server:
+        """Start (with `env` added to the environment) and wait for `/readyz`; `ready_s` is the time from process
+        start to its first 200."""
         data_dir = tempfile.TemporaryDirectory(prefix="basegun-bench-")
         port = free_port()
-        env = {**os.environ, "BASEGUN_DATA_DIR": data_dir.name, "BASEGUN_RATE_LIMIT_PER_MINUTE": "0"}
+        env = {
+            **os.environ,
+            "BASEGUN_DATA_DIR": data_dir.name,
+            "BASEGUN_RATE_LIMIT_PER_MINUTE": "0",
+            "BASEGUN_TRUSTED_PROXIES": '["127.0.0.1"]',  # the clients' X-Forwarded-For name their stations
+            **(env or {}),
+        }
         command = [sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
         log = Path(data_dir.name, "server.log").open("wb")  # noqa: SIM115 (closed by `stop`)
         started = time.perf_counter()
@@ -108,11 +118,13 @@ class Load:
     clients: int
     latencies: list[float] = field(default_factory=list)
     errors: Counter[str] = field(default_factory=Counter)
+    busy: int = 0  # 503 `busy` answers, each followed by the wait its Retry-After asked for
     elapsed: float = 0.0
 
     def add(self, other: Load) -> None:
         self.latencies += other.latencies
         self.errors += other.errors
+        self.busy += other.busy
         self.elapsed += other.elapsed
 
     def to_dict(self) -> dict[str, Any]:
@@ -123,6 +135,7 @@ class Load:
             "throughput_per_s": round(len(self.latencies) / self.elapsed, 2) if self.elapsed else 0.0,
             "errors": sum(self.errors.values()),
             "error_kinds": dict(self.errors),
+            "busy_retried": self.busy,
         }
         if self.latencies:
             for q in (50, 95, 99):
@@ -149,16 +162,19 @@ def http_load(port: int, photos: Sequence[tuple[str, bytes]], clients: int, dura
 
     def client(first: int) -> None:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+        headers = {"X-Forwarded-For": f"198.51.100.{first + 1}"}  # a documentation address per station
         index = first
+        started = time.perf_counter()
         while time.perf_counter() < deadline:
             body, content_type = bodies[index % len(bodies)]
-            index += 1
-            started = time.perf_counter()
+            wait = 0.0
             try:
-                connection.request("POST", IDENTIFY, body, {"Content-Type": content_type})
+                connection.request("POST", IDENTIFY, body, {**headers, "Content-Type": content_type})
                 response = connection.getresponse()
                 response.read()
                 outcome = "ok" if response.status == 200 else f"HTTP {response.status}"
+                if response.status == 503 and response.getheader("Retry-After"):
+                    outcome, wait = "busy", float(response.getheader("Retry-After") or 0)
             except (OSError, http.client.HTTPException) as exc:
                 outcome = type(exc).__name__
                 connection.close()
@@ -167,8 +183,15 @@ def http_load(port: int, photos: Sequence[tuple[str, bytes]], clients: int, dura
             with lock:
                 if outcome == "ok":
                     load.latencies.append(seconds)
+                elif outcome == "busy":
+                    load.busy += 1
                 else:
                     load.errors[outcome] += 1
+            if outcome == "busy":
+                time.sleep(min(wait, max(0.0, deadline - time.perf_counter())))
+                continue  # the same photo again: its latency keeps running
+            index += 1
+            started = time.perf_counter()
         connection.close()
 
     load.elapsed = _run_threads(client, clients)
