@@ -1,24 +1,20 @@
 """The INT8 typology classifier the service runs: made from the FP32 one, checked against it, timed beside it.
 
-`python -m benchmarks.int8 [--write]` quantizes `models/typology.onnx` statically (ONNX Runtime, QDQ; weights INT8
-per channel on 7 bits, activations UINT8 with min-max ranges; the head after the last convolution stays in float),
-then compares it with the FP32 model on every shared photo, both served views combined as the service combines
-them: top-1, probability shift, confidence level, and speed (interleaved, same inputs). With `--write`, and only
-when the top-1 is the FP32 one on every photo the FP32 model answers above "low", it writes
-`models/typology-int8.onnx` and its manifest `typology-int8.json` (the service's default,
+`python -m benchmarks.int8 [--write]` quantizes `models/typology.onnx` with `training/quantize.py` (static, QDQ,
+7-bit weights, the head in float), then compares it with the FP32 model on every shared photo, both served views
+combined as the service combines them: top-1, probability shift, confidence level, and speed (interleaved, same
+inputs). With `--write`, and only when the top-1 is the FP32 one on every photo the FP32 model answers above "low",
+it writes `models/typology-int8.onnx` and its manifest `typology-int8.json` (the service's default,
 `BASEGUN_TYPOLOGY_MANIFEST`). Then run `python -m benchmarks.accuracy --write-manifest`: the temperature, levels and
 presence bars are fitted for the model served, never copied from the FP32 one.
 
 Calibration reads both served views of the web-size typology photos. The photos it did not read (measurement, alarm
-and quality photos) are the fairer part of the check. Weights use 7 of their 8 bits (`reduce_range`): the products
-of 8-bit weights and activations can saturate the 16-bit sums of processors without VNNI and not of those with it,
-which would make the answers depend on the processor; on 7 bits every x86-64 path computes the same integers.
+and quality photos) are the fairer part of the check.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
 import tempfile
@@ -26,57 +22,19 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import onnx
 import onnxruntime as ort
-from onnxruntime.quantization import CalibrationDataReader, CalibrationMethod, QuantFormat, QuantType, quantize_static
-from onnxruntime.quantization.shape_inference import quant_pre_process
 
 from basegun.imaging import decode
-from basegun.models import Models
-from basegun.onnx_session import sha256_of
+from basegun.onnx_session import OnnxSession, sha256_of
 from basegun.preprocess import prepare_views
 from basegun.settings import get_settings
 from basegun.typology import TypologyClassifier
 from benchmarks import photos
 from benchmarks.stats import compare, summary
+from training.quantize import DESCRIPTION, quantize_int8
 
 NAME = "typology-int8"
-
-
-class Calibration(CalibrationDataReader):
-    """Feeds the calibration inputs once each."""
-
-    def __init__(self, input_name: str, tensors: list[np.ndarray]) -> None:
-        self._feeds = iter([{input_name: t} for t in tensors])
-
-    def get_next(self) -> dict[str, np.ndarray] | None:
-        return next(self._feeds, None)
-
-
-def head_nodes(path: Path) -> list[str]:
-    """The nodes after the last convolution (pooling, linear layer, softmax), which stay in float: on 8 bits the
-    softmax's output rounds every small probability to 0 and the top one to 1, and the calibrated confidence with it."""
-    nodes = list(onnx.load(str(path)).graph.node)
-    last_conv = max(i for i, node in enumerate(nodes) if node.op_type == "Conv")
-    return [node.name for node in nodes[last_conv + 1 :] if node.op_type not in ("Sigmoid", "Mul")]
-
-
-def quantize(source: Path, target: Path, input_name: str, calibration: list[np.ndarray]) -> None:
-    with tempfile.TemporaryDirectory() as scratch, contextlib.chdir(scratch):  # ORT writes temp files in the cwd
-        prepared = Path(scratch) / "prepared.onnx"
-        quant_pre_process(str(source.resolve()), str(prepared))
-        quantize_static(
-            str(prepared),
-            str(target),
-            Calibration(input_name, calibration),
-            quant_format=QuantFormat.QDQ,
-            per_channel=True,
-            activation_type=QuantType.QUInt8,
-            weight_type=QuantType.QInt8,
-            calibrate_method=CalibrationMethod.MinMax,
-            reduce_range=True,
-            nodes_to_exclude=head_nodes(prepared),
-        )
+FP32_MANIFEST = "typology.json"
 
 
 def session(path: Path, threads: int) -> ort.InferenceSession:
@@ -109,10 +67,8 @@ def manifest(fp32: dict[str, Any], onnx: Path, report: dict[str, Any], calibrati
         "name": f"{fp32['name']}-int8",
         "file": onnx.name,
         "quantization": {
-            "tool": f"onnxruntime {ort.__version__} quantize_static",
-            "format": "QDQ",
-            "weights": "int8 on 7 bits (reduce_range), per channel",
-            "activations": "uint8, min-max calibration",
+            "tool": f"onnxruntime {ort.__version__} quantize_static (training/quantize.py)",
+            **DESCRIPTION,
             "calibration_photos": calibration,
             "from_sha256": fp32["sha256"],
         },
@@ -124,7 +80,8 @@ def manifest(fp32: dict[str, Any], onnx: Path, report: dict[str, Any], calibrati
 def run(rounds: int, write: bool) -> dict[str, Any]:
     """Quantize, compare with FP32 on every shared photo, time both; write the model only if asked and top-1 holds."""
     settings = get_settings()
-    classifier = Models.load(settings).typology
+    source = settings.manifest_path(FP32_MANIFEST)  # whatever the service serves: the INT8 copy is made from this
+    classifier = TypologyClassifier(OnnxSession.from_manifest_path(source, settings.intra_op_threads))
     fp32 = classifier.session.manifest
     samples = photos.load()
     prep = fp32.preprocessing
@@ -134,7 +91,7 @@ def run(rounds: int, write: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as scratch:
         quantized = Path(scratch) / target.name
         views = [tensors[n][i : i + 1] for n in calibration for i in range(len(tensors[n]))]
-        quantize(fp32.onnx_path, quantized, fp32.input_name, views)
+        quantize_int8(fp32.onnx_path, quantized, fp32.input_name, views)
         sessions = {
             "fp32": session(fp32.onnx_path, settings.intra_op_threads),
             "int8": session(quantized, settings.intra_op_threads),

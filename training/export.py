@@ -21,7 +21,6 @@ import numpy as np
 import onnxruntime as ort
 import torch
 import torchvision
-from onnxruntime import quantization
 
 from basegun.imaging import Detail
 from basegun.manifest import Preprocessing
@@ -33,6 +32,7 @@ from training.evaluate import Evaluation, evaluate
 from training.networks import Probabilities
 from training.onnx_export import OPSET, export_onnx, onnx_session
 from training.predictors import OnnxPredictor
+from training.quantize import DESCRIPTION, quantize_int8
 from training.runs import Run, load_checkpoint, read_json, write_json
 from training.samples import Sample, counts
 from training.transforms import eval_transform
@@ -242,18 +242,10 @@ def _add_metrics(manifest_path: Path, evaluation: Evaluation, split: str, sample
     write_json(manifest_path, manifest)
 
 
-class _CalibrationReader(quantization.CalibrationDataReader):
+def _calibration_inputs(samples: list[Sample], prep: Preprocessing) -> Iterator[np.ndarray]:
     """Validation inputs for INT8 activation ranges, made by the serving preprocessing."""
-
-    def __init__(self, samples: list[Sample], prep: Preprocessing) -> None:
-        transform, detail = eval_transform(prep), Detail(min_short_side=prep.size)
-        self._inputs: Iterator[np.ndarray] = (
-            transform(load_photo(s.path, detail))[None].numpy() for s in samples[:INT8_CALIBRATION_PHOTOS]
-        )
-
-    def get_next(self) -> dict[str, np.ndarray] | None:
-        tensor = next(self._inputs, None)
-        return None if tensor is None else {"images": tensor}
+    transform, detail = eval_transform(prep), Detail(min_short_side=prep.size)
+    return (transform(load_photo(s.path, detail))[None].numpy() for s in samples[:INT8_CALIBRATION_PHOTOS])
 
 
 def _int8(
@@ -268,34 +260,22 @@ def _int8(
     fp32_eval: Evaluation,
     progress: bool,
 ) -> tuple[Path | None, dict[str, Any]]:
-    """Static INT8 (QDQ, per-channel weights), activation ranges from validation photos; kept only if accurate."""
+    """Static INT8 (`training/quantize.py`), activation ranges from validation photos; kept only if accurate."""
     int8_stem = f"{stem}-int8"
-    prepared, quantised = staging / "prepared.onnx", staging / "quantised.onnx"
-    quantization.quant_pre_process(str(fp32_manifest.with_suffix(".onnx")), str(prepared))
-    quantization.quantize_static(
-        str(prepared),
-        str(quantised),
-        _CalibrationReader(val, prep),
-        quant_format=quantization.QuantFormat.QDQ,
-        per_channel=True,
-        activation_type=quantization.QuantType.QUInt8,
-        weight_type=quantization.QuantType.QInt8,
-    )
+    quantised = staging / "quantised.onnx"
+    quantize_int8(fp32_manifest.with_suffix(".onnx"), quantised, "images", _calibration_inputs(val, prep))
     int8_manifest = {
         **manifest,
         "name": f"{manifest['name']}-int8",
         "quantization": {
-            "tool": f"onnxruntime.quantization.quantize_static {ort.__version__}",
-            "format": "QDQ",
-            "weights": "int8 per channel",
-            "activations": "uint8",
+            "tool": f"onnxruntime.quantization.quantize_static {ort.__version__} (training/quantize.py)",
+            **DESCRIPTION,
             "calibration_photos": min(len(val), INT8_CALIBRATION_PHOTOS),
             "fp32_file": f"{stem}.onnx",
         },
     }
     int8_manifest.pop("parity")
     path = _stage(staging, int8_stem, quantised.read_bytes(), int8_manifest)
-    prepared.unlink()
     quantised.unlink()
     int8_eval = evaluate(OnnxPredictor(path), held_out, progress=progress)
     drop = fp32_eval.report["top1"] - int8_eval.report["top1"]
