@@ -126,7 +126,8 @@ class CardDetector:
 
 
 def _sigmoid(values: np.ndarray) -> np.ndarray:
-    return 1 / (1 + np.exp(-values))
+    """The logistic function, through tanh: no overflow for very negative logits, which the card maps hold."""
+    return 0.5 * (1 + np.tanh(values / 2))
 
 
 def _corners(cx: float, cy: float, long_side: float, short_side: float, angle: float) -> np.ndarray:
