@@ -7,7 +7,8 @@ calibration inputs made by the serving preprocessing. Two choices matter for the
   output rounds every small probability to 0 and the top one to 1, and the calibrated confidence with it;
 - weights use 7 of their 8 bits (`reduce_range`): the products of 8-bit weights and activations can saturate the
   16-bit sums of processors without VNNI and not of those with it, which would make the answers depend on the
-  processor; on 7 bits every x86-64 path computes the same integers.
+  processor; on 7 bits no such sum can reach the limit (2 × 255 × 64 < 32,767), so the integer paths agree. This
+  follows from the arithmetic; it was not run on a processor without VNNI here.
 """
 
 from __future__ import annotations
