@@ -29,9 +29,9 @@ from api.routes import (
     typologies,
 )
 from basegun import __version__
+from basegun.accounts.oidc import OidcVerifier
 from basegun.errors import ModelUnavailable
-from basegun.expert_requests import MAX_PHOTOS
-from basegun.oidc import OidcVerifier
+from basegun.records.expert_requests import MAX_PHOTOS
 from basegun.service import Basegun
 from basegun.settings import Settings, get_settings
 

@@ -1,4 +1,4 @@
-"""Who is calling: the bearer token checked by `basegun.oidc`, as route dependencies.
+"""Who is calling: the bearer token checked by `basegun.accounts.oidc`, as route dependencies.
 
 Routes that anyone may call take `UserDep` (None for an anonymous citizen); routes for agents or experts take
 `AgentDep` or `ExpertDep`, which refuse a missing token (401), a bad one (401) or a missing role (403).
@@ -12,9 +12,9 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from basegun.accounts import Role, User, require
+from basegun.accounts.oidc import OidcVerifier
+from basegun.accounts.users import Role, User, require
 from basegun.errors import InvalidToken
-from basegun.oidc import OidcVerifier
 
 bearer = HTTPBearer(auto_error=False, description="An access token from the OIDC provider")
 

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from api.clients import SCOPE_KEY
 from api.inference import InferencePool
 from basegun.errors import ModelUnavailable
-from basegun.imaging import check_size
+from basegun.inference.imaging import check_size
 from basegun.service import Basegun
 
 T = TypeVar("T")

@@ -19,7 +19,7 @@ from starlette.requests import ClientDisconnect
 from starlette.types import Receive
 
 from basegun.errors import Busy
-from basegun.pixels import PixelBudget, pixels_in
+from basegun.inference.pixels import PixelBudget, pixels_in
 
 T = TypeVar("T")
 RETRY_AFTER_SECONDS = 2

@@ -12,6 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from basegun.accounts.oidc import ProviderUnavailable
 from basegun.errors import (
     AuthenticationRequired,
     BasegunError,
@@ -30,7 +31,6 @@ from basegun.errors import (
     NotFound,
     StorageFull,
 )
-from basegun.oidc import ProviderUnavailable
 
 PROBLEM_TYPE = "https://basegun.invalid/problems/"
 STATUS_BY_CODE = {

@@ -136,3 +136,9 @@ class Conflict(BasegunError):
     """The request clashes with the thing's state: an expert request answered already."""
 
     code = "conflict"
+
+
+class StoreUnavailable(BasegunError):
+    """The object store (a folder, or an S3 bucket) cannot be reached or refused the operation."""
+
+    code = "store_unavailable"

@@ -9,20 +9,20 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from basegun.alarm import AlarmChecker, AlarmTexts, MarkingRules
-from basegun.answer import AnswerMaker
-from basegun.assess import WeaponAssessor
-from basegun.catalog_file import load_catalog
-from basegun.disk import DiskBudget
+from basegun.answering.alarm import AlarmChecker, AlarmTexts, MarkingRules
+from basegun.answering.answers import AnswerMaker
+from basegun.answering.assess import WeaponAssessor
+from basegun.answering.identify import Identifier
+from basegun.answering.measure import Measurer, length_rule_of
+from basegun.answering.replica import Markings, ReplicaChecker, ReplicaTexts
+from basegun.catalog.loading import load_catalog
 from basegun.errors import InvalidRequest, ModelUnavailable, NotFound
-from basegun.every import Every
-from basegun.identify import Identifier
-from basegun.imaging import Limits, decode
-from basegun.measure import Measurer, length_rule_of
-from basegun.models import Models
-from basegun.pixels import PixelBudget
-from basegun.records import Records
-from basegun.replica import Markings, ReplicaChecker, ReplicaTexts
+from basegun.inference.imaging import Limits, decode
+from basegun.inference.pixels import PixelBudget
+from basegun.networks.served import Models
+from basegun.records.records import Records
+from basegun.runtime.disk import DiskBudget
+from basegun.runtime.periodic import Every
 from basegun.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -6,11 +6,10 @@ import ipaddress
 import os
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
-
-from basegun.oidc import check_provider_url
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODELS_DIR = REPO_ROOT / "models"
@@ -79,6 +78,10 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL of the database (postgresql+psycopg://…); default: SQLite in data_dir."
     )
+    object_store_url: str | None = Field(
+        None, description="s3://BUCKET[/PREFIX] (address and credentials from the AWS_* variables); default: a folder."
+    )
+    embedded_worker: bool = Field(True, description="Run background jobs in this serving process too.")
     oidc_issuer: str | None = Field(None, description="The OIDC provider that signs agents in; none: no sign-in.")
     oidc_audience: str = Field("basegun", description="The `aud` a token must carry.")
     oidc_roles_claim: str = Field("realm_access.roles", description="Dotted path of the roles list in a token.")
@@ -135,3 +138,22 @@ class Settings(BaseSettings):
 @lru_cache
 def get_settings() -> Settings:
     return Settings()
+
+
+def check_provider_url(url: str) -> str:
+    """`url` itself when it is https, or http on loopback (development and tests); a ValueError otherwise."""
+    parts = urlsplit(url)
+    if parts.scheme == "https" and parts.hostname:
+        return url
+    if parts.scheme == "http" and _is_loopback(parts.hostname or ""):
+        return url
+    raise ValueError(f"the OIDC provider must be reached over https (http only on loopback): {url}")
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -9,7 +9,8 @@ Markdown:
    still reads the listed model when the gate is not asked; the limit (`MAX_BLUR_PX`) is chosen by 5-fold
    cross-validation grouped by source strip (a source and its blurred copies are never split), and the held-out
    error is printed beside the in-sample one;
-3. with `--enlarge`: the listed models read for each target size of the strip enlargement (`basegun/ocr/reader.py`).
+3. with `--enlarge`: the listed models read for each target size of the strip enlargement
+(`basegun/networks/ocr/reader.py`).
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
-from basegun.alarm.quality import MAX_BLUR_PX, assess
+from basegun.answering.alarm.quality import MAX_BLUR_PX, assess
 from basegun.errors import BasegunError
-from basegun.imaging import decode
-from basegun.ocr.reader import MIN_SHORT_SIDE_PX
+from basegun.inference.imaging import decode
+from basegun.networks.ocr.reader import MIN_SHORT_SIDE_PX
 from basegun.service import Basegun
 from basegun.settings import Settings
 from benchmarks import strips

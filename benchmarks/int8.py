@@ -24,11 +24,11 @@ from typing import Any
 import numpy as np
 import onnxruntime as ort
 
-from basegun.imaging import decode
-from basegun.onnx_session import OnnxSession, sha256_of
-from basegun.preprocess import prepare_views
+from basegun.inference.imaging import decode
+from basegun.inference.preprocess import prepare_views
+from basegun.inference.session import OnnxSession, sha256_of
+from basegun.networks.typology import TypologyClassifier
 from basegun.settings import get_settings
-from basegun.typology import TypologyClassifier
 from benchmarks import photos
 from benchmarks.stats import compare, summary
 from training.quantize import DESCRIPTION, quantize_int8

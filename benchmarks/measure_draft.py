@@ -22,10 +22,10 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from basegun.answering.measure import Measurer
 from basegun.errors import MeasurementRefused
-from basegun.imaging import FULL_DETAIL, Detail, decode, encode_jpeg
-from basegun.measure import Measurer
-from basegun.models import Models
+from basegun.inference.imaging import FULL_DETAIL, Detail, decode, encode_jpeg
+from basegun.networks.served import Models
 from basegun.settings import Settings
 from benchmarks.photos import PHOTOS
 

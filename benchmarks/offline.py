@@ -28,8 +28,8 @@ import numpy as np
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
-from basegun.imaging import Detail, Limits, decode
-from basegun.models import Models
+from basegun.inference.imaging import Detail, Limits, decode
+from basegun.networks.served import Models
 from basegun.settings import REPO_ROOT, Settings
 from benchmarks.photos import PHOTOS
 from benchmarks.server import Server

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from basegun.errors import BasegunError
-from basegun.imaging import decode
-from basegun.onnx_session import OnnxSession
+from basegun.inference.imaging import decode
+from basegun.inference.session import OnnxSession
+from basegun.networks.typology import TypologyClassifier
 from basegun.service import Basegun
 from basegun.settings import Settings
-from basegun.typology import TypologyClassifier
 
 Lengths = tuple[float, float]
 CLASSIFIERS = {"classifier-fp32": "typology.json", "classifier-int8": "typology-int8.json"}

@@ -1,4 +1,4 @@
-"""The study behind the alarm check's image-quality gate (`basegun/alarm/quality.py`).
+"""The study behind the alarm check's image-quality gate (`basegun/answering/alarm/quality.py`).
 
 Run: `python -m benchmarks.quality_gate`. Prints a Markdown table: a sharp close-up of markings degraded on purpose
 (blur, less light, less contrast, fewer pixels), with the gate's measures and what the OCR still reads at each step.
@@ -14,11 +14,11 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from basegun.alarm import AlarmChecker, AlarmTexts, MarkingRules
-from basegun.alarm.quality import assess
-from basegun.catalog_file import load_catalog
-from basegun.imaging import Limits, decode
-from basegun.models import Models
+from basegun.answering.alarm import AlarmChecker, AlarmTexts, MarkingRules
+from basegun.answering.alarm.quality import assess
+from basegun.catalog.loading import load_catalog
+from basegun.inference.imaging import Limits, decode
+from basegun.networks.served import Models
 from basegun.settings import REPO_ROOT, Settings
 
 CLOSE_UP = REPO_ROOT.parent / "shared" / "photos" / "alarm" / "alarm_gun_blow_f92.jpg"

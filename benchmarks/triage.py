@@ -30,12 +30,12 @@ from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from basegun.answering.weapon import Weapon
 from basegun.batch.intake import Intake, from_folder
 from basegun.batch.manager import BatchManager, batch_limits
 from basegun.batch.runner import run as run_batch
 from basegun.service import Basegun
 from basegun.settings import REPO_ROOT, Settings
-from basegun.weapon import Weapon
 
 PHOTOS = REPO_ROOT.parent / "shared" / "photos"
 SOURCES = ("alarm/no_text.jpg", "quality/bad_quality.jpg", "quality/low_quality_text.jpg", "measure/*.jpg")

@@ -109,7 +109,7 @@ def server_limits(settings: Settings) -> dict[str, Any]:
 
 
 def export_dataset(args: argparse.Namespace) -> int:
-    from basegun.dataset_export import export_from_settings
+    from basegun.records.dataset_export import export_from_settings
 
     manifest = export_from_settings(get_settings(), args.out)
     for label, count in manifest["per_label"].items():

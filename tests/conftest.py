@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from basegun.models import Models
+from basegun.networks.served import Models
 from basegun.settings import REPO_ROOT, Settings
 from tests.oidc_provider import OidcProvider
 from tests.postgres import PostgresServer

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from basegun.models import Models
+from basegun.networks.served import Models
 from tests.images import landscape, skimage_photo, wall
 
 Size = tuple[int, int]

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from basegun.alarm.markings import MarkingRules
-from basegun.alarm.terms import Code, Line, Name
-from basegun.bilingual import DATA_DIR
+from basegun.answering.alarm.markings import MarkingRules
+from basegun.answering.alarm.terms import Code, Line, Name
+from basegun.catalog.texts import DATA_DIR
 
 
 @pytest.fixture(scope="module")

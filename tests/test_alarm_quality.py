@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from basegun.alarm.quality import MAX_BLUR_PX, assess
-from basegun.imaging import decode
-from basegun.manifest import Manifest
-from basegun.ocr.reader import READING_DETAIL
+from basegun.answering.alarm.quality import MAX_BLUR_PX, assess
+from basegun.inference.imaging import decode
+from basegun.inference.manifest import Manifest
+from basegun.networks.ocr.reader import READING_DETAIL
 from basegun.settings import DEFAULT_MODELS_DIR
 
 # The gate judges a photo as the text detector sees it.

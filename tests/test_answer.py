@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from basegun.answer import AnswerMaker, Presence
-from basegun.bilingual import load_texts
-from basegun.catalog_file import load_catalog
+from basegun.answering.answers import AnswerMaker, Presence
+from basegun.answering.weapon import PhotoFile, Weapon
+from basegun.catalog.loading import load_catalog
+from basegun.catalog.texts import load_texts
+from basegun.networks.typology import TypologyPrediction
 from basegun.service import Basegun
 from basegun.settings import Settings
-from basegun.typology import TypologyPrediction
-from basegun.weapon import PhotoFile, Weapon
 from tests.images import encode, no_firearm_photos, skimage_photo
 
 SHARED = ("firearm_detected", "firearm_presence", "confidence_level", "legal", "next_steps", "advice")

@@ -11,14 +11,14 @@ from typing import Any
 
 import pytest
 
-from basegun.answer import AnswerMaker, Presence
-from basegun.catalog import Catalog, Typology
-from basegun.catalog_file import DEFAULT_PATH, load_catalog
+from basegun.answering.answers import AnswerMaker, Presence
+from basegun.catalog.lengths import LengthVerdict, apply_length_rule
+from basegun.catalog.loading import DEFAULT_PATH, load_catalog
+from basegun.catalog.typologies import Catalog, Typology
 from basegun.errors import InvalidRequest, NotFound
-from basegun.legal import LengthVerdict, apply_length_rule
-from basegun.manifest import Manifest
+from basegun.inference.manifest import Manifest
+from basegun.networks.typology import ConfidenceLevel, TypologyPrediction
 from basegun.settings import Settings
-from basegun.typology import ConfidenceLevel, TypologyPrediction
 
 MENTIONS = {
     "A": "Interdite",

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from basegun.accounts import Role, User
-from basegun.catalog_file import load_catalog
+from basegun.accounts.users import Role, User
+from basegun.catalog.loading import load_catalog
 from basegun.errors import Conflict, Forbidden, NotFound
-from basegun.expert_requests import Answer, RequestForm, Status
-from basegun.imaging import Limits
-from basegun.photos import clean_photo
-from basegun.records import Records
+from basegun.inference.imaging import Limits
+from basegun.records.expert_requests import Answer, RequestForm, Status
+from basegun.records.photos import clean_photo
+from basegun.records.records import Records
 from basegun.settings import Settings
 from tests.images import landscape
 from tests.smtp import MailCatcher

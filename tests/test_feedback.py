@@ -14,14 +14,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from basegun.accounts import Role, User
-from basegun.catalog_file import load_catalog
-from basegun.dataset_export import export_dataset
-from basegun.expert_requests import Answer, RequestForm
-from basegun.feedback import Feedback
-from basegun.imaging import Limits
-from basegun.photos import clean_photo
-from basegun.records import Records
+from basegun.accounts.users import Role, User
+from basegun.catalog.loading import load_catalog
+from basegun.inference.imaging import Limits
+from basegun.records.dataset_export import export_dataset
+from basegun.records.expert_requests import Answer, RequestForm
+from basegun.records.feedback import Feedback
+from basegun.records.photos import clean_photo
+from basegun.records.records import Records
 from basegun.settings import REPO_ROOT, Settings
 from tests.images import encode
 from tests.oidc_provider import OidcProvider

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageOps
 
 from basegun.errors import ImageRejected
-from basegun.imaging import Detail, Limits, decode, encode_jpeg
+from basegun.inference.imaging import Detail, Limits, decode, encode_jpeg
 from tests.images import encode, landscape
 
 PHOTO = landscape(640, 480)

@@ -17,11 +17,11 @@ import pytest
 
 pytest.importorskip("torch", reason="the training extra (torch) is not installed")
 
-from basegun.card_detector import CardDetector
-from basegun.imaging import decode
-from basegun.manifest import Preprocessing
-from basegun.onnx_session import OnnxSession
-from basegun.preprocess import prepare_crop, prepare_letterbox
+from basegun.inference.imaging import decode
+from basegun.inference.manifest import Preprocessing
+from basegun.inference.preprocess import prepare_crop, prepare_letterbox
+from basegun.inference.session import OnnxSession
+from basegun.networks.card_detector import CardDetector
 from basegun.settings import REPO_ROOT
 from training.import_reference import (
     CARD_PREP,

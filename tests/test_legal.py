@@ -7,9 +7,9 @@ import math
 
 import pytest
 
-from basegun.catalog import Catalog
-from basegun.catalog_file import load_catalog
-from basegun.legal import LengthRule, apply_length_rule
+from basegun.catalog.lengths import LengthRule, apply_length_rule
+from basegun.catalog.loading import load_catalog
+from basegun.catalog.typologies import Catalog
 
 
 @pytest.fixture(scope="module")

@@ -13,14 +13,14 @@ from fastapi.testclient import TestClient
 from PIL import Image
 
 from api.app import create_app
-from basegun.card_detector import CardDetection
-from basegun.catalog import Catalog
-from basegun.catalog_file import load_catalog
+from basegun.answering.measure import ErrorModel, Measurement, Measurer, length_rule_of
+from basegun.answering.measure.geometry import MUZZLE, View
+from basegun.catalog.loading import load_catalog
+from basegun.catalog.typologies import Catalog
 from basegun.errors import InvalidRequest, MeasurementRefused
-from basegun.imaging import FULL_DETAIL, Photo, decode
-from basegun.measure import ErrorModel, Measurement, Measurer, length_rule_of
-from basegun.measure.geometry import MUZZLE, View
-from basegun.models import Models
+from basegun.inference.imaging import FULL_DETAIL, Photo, decode
+from basegun.networks.card_detector import CardDetection
+from basegun.networks.served import Models
 from basegun.settings import Settings
 
 TOLERANCE_CM = 4.0  # the public service's own tolerance on both lengths

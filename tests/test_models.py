@@ -12,18 +12,18 @@ from pathlib import Path
 import pytest
 
 from basegun.errors import ModelUnavailable
-from basegun.imaging import decode
-from basegun.models import Models
-from basegun.onnx_session import OnnxSession
+from basegun.inference.imaging import decode
+from basegun.inference.session import OnnxSession
+from basegun.networks.served import Models
+from basegun.networks.typology import TypologyClassifier
 from basegun.settings import REPO_ROOT, Settings
-from basegun.typology import TypologyClassifier
 
 MODELS = REPO_ROOT / "models"
 SERVED = Path(Settings().typology_manifest).stem  # the typology model the service loads by default
 
 
 def test_manifests_match_their_onnx_files() -> None:
-    from basegun.onnx_session import sha256_of
+    from basegun.inference.session import sha256_of
 
     for manifest in sorted(MODELS.glob("*.json")):
         data = json.loads(manifest.read_text())
@@ -37,7 +37,7 @@ def test_manifests_match_their_onnx_files() -> None:
 def test_serving_imports_neither_torch_nor_ultralytics() -> None:
     code = (
         "import sys, basegun\n"
-        "from basegun.models import Models\n"
+        "from basegun.networks.served import Models\n"
         "from basegun.settings import Settings\n"
         "from api.app import create_app\n"
         "Models.load(Settings())\n"

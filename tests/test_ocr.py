@@ -11,14 +11,14 @@ import numpy as np
 import pytest
 
 from basegun.errors import ModelUnavailable
-from basegun.imaging import decode
-from basegun.manifest import Manifest
-from basegun.models import Models
-from basegun.ocr.detect import TextDetector
-from basegun.ocr.orient import LineOrienter
-from basegun.ocr.reader import MIN_SHORT_SIDE_PX, TextReader, enlargement
-from basegun.ocr.recognize import LineRecogniser
-from basegun.onnx_session import OnnxSession
+from basegun.inference.imaging import decode
+from basegun.inference.manifest import Manifest
+from basegun.inference.session import OnnxSession
+from basegun.networks.ocr.detect import TextDetector
+from basegun.networks.ocr.orient import LineOrienter
+from basegun.networks.ocr.reader import MIN_SHORT_SIDE_PX, TextReader, enlargement
+from basegun.networks.ocr.recognize import LineRecogniser
+from basegun.networks.served import Models
 from basegun.settings import DEFAULT_MODELS_DIR
 
 OCR_MANIFESTS = ("ocr_det.json", "ocr_cls.json", "ocr_rec.json")

@@ -11,10 +11,10 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from basegun import oidc as oidc_module
-from basegun.accounts import Role
+from basegun.accounts import oidc as oidc_module
+from basegun.accounts.oidc import OidcVerifier, ProviderUnavailable, check_provider_url
+from basegun.accounts.users import Role
 from basegun.errors import InvalidToken
-from basegun.oidc import OidcVerifier, ProviderUnavailable, check_provider_url
 from basegun.settings import Settings
 from tests.oidc_provider import OidcProvider
 

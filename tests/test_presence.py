@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from basegun.presence import PresenceEvidence, PresenceRule
+from basegun.answering.presence import PresenceEvidence, PresenceRule
 from basegun.settings import DEFAULT_MODELS_DIR
 
 RULE = PresenceRule(

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from basegun.alarm.markings import MarkingRules
-from basegun.catalog_file import load_catalog
+from basegun.answering.alarm.markings import MarkingRules
+from basegun.answering.replica import Markings, ReplicaChecker, ReplicaTexts
+from basegun.catalog.loading import load_catalog
 from basegun.errors import InvalidRequest, NotFound
-from basegun.replica import Markings, ReplicaChecker, ReplicaTexts
 
 PISTOL = "pistolet_semi_auto_moderne"
 MILITARY = "semi_auto_style_militaire_autre"

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from basegun.database import Database
 from basegun.errors import NotFound
-from basegun.schema import results
+from basegun.records.database import Database
+from basegun.records.results import ResultStore
+from basegun.records.tables import results
 from basegun.settings import REPO_ROOT, Settings
-from basegun.storage import ResultStore
 
 
 @pytest.fixture
@@ -69,7 +69,7 @@ def test_two_engines_on_one_database_share_the_results(database_url: str) -> Non
 
 
 def test_migrations_from_several_processes_at_once_apply_once(database_url: str) -> None:
-    script = "import sys; from basegun.database import Database; Database(sys.argv[1]).close()"
+    script = "import sys; from basegun.records.database import Database; Database(sys.argv[1]).close()"
     processes = [
         subprocess.Popen([sys.executable, "-c", script, database_url], cwd=REPO_ROOT, stderr=subprocess.PIPE)
         for _ in range(3)

@@ -15,11 +15,11 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="the training extra (torch, torchvision) is not installed")
 
-from basegun.imaging import Detail, decode  # noqa: E402
-from basegun.models import Models  # noqa: E402
-from basegun.onnx_session import OnnxSession  # noqa: E402
+from basegun.inference.imaging import Detail, decode  # noqa: E402
+from basegun.inference.session import OnnxSession  # noqa: E402
+from basegun.networks.served import Models  # noqa: E402
+from basegun.networks.typology import TypologyClassifier  # noqa: E402
 from basegun.settings import DEFAULT_MODELS_DIR, Settings  # noqa: E402
-from basegun.typology import TypologyClassifier  # noqa: E402
 from training import fit as fit_module  # noqa: E402
 from training.cli import main  # noqa: E402
 from training.config import FitConfig  # noqa: E402
@@ -189,7 +189,7 @@ def test_decode_detail_is_the_models_input_size(run: Run) -> None:
 
 
 def test_init_reference_starts_from_the_served_network(photos: Path, reference_wheel: Path) -> None:
-    from basegun.preprocess import prepare_crop
+    from basegun.inference.preprocess import prepare_crop
     from training.config import ModelConfig
     from training.networks import Probabilities, init_from_reference
 

@@ -1,4 +1,5 @@
-"""The serving preprocessing (`basegun.preprocess.prepare_crop`) gives the training evaluation transform's tensor."""
+"""The serving preprocessing (`basegun.inference.preprocess.prepare_crop`) gives the training evaluation transform's
+tensor."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ torch = pytest.importorskip("torch", reason="the training extra (torch, torchvis
 
 from torchvision import transforms as tv  # noqa: E402
 
-from basegun.imaging import Detail, decode  # noqa: E402
-from basegun.manifest import Manifest, Preprocessing  # noqa: E402
-from basegun.preprocess import prepare_crop  # noqa: E402
+from basegun.inference.imaging import Detail, decode  # noqa: E402
+from basegun.inference.manifest import Manifest, Preprocessing  # noqa: E402
+from basegun.inference.preprocess import prepare_crop  # noqa: E402
 from basegun.settings import DEFAULT_MODELS_DIR  # noqa: E402
 from training.config import default_preprocessing  # noqa: E402
 from training.errors import ConfigError  # noqa: E402

@@ -22,14 +22,14 @@ from fastapi.testclient import TestClient
 from PIL import Image, ImageFilter, ImageOps
 
 from api.app import create_app
+from basegun.answering.fusion import fuse
+from basegun.answering.weapon import PhotoFile, Weapon
 from basegun.batch.report import build_report
 from basegun.batch.report_html import render_html
 from basegun.batch.texts import RETENTION_LOCAL
-from basegun.catalog_file import load_catalog
-from basegun.fusion import fuse
+from basegun.catalog.loading import load_catalog
 from basegun.service import Basegun
 from basegun.settings import REPO_ROOT, Settings
-from basegun.weapon import PhotoFile, Weapon
 
 LEVELS = ("low", "medium", "high")
 THREE_VIEWS = "arme 13 levier"  # one weapon photographed three times (a sub-folder)

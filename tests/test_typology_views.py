@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from basegun.manifest import CROP_AND_LETTERBOX, Manifest
-from basegun.onnx_session import OnnxSession
-from basegun.preprocess import prepare_views, square_letterbox
+from basegun.inference.manifest import CROP_AND_LETTERBOX, Manifest
+from basegun.inference.preprocess import prepare_views, square_letterbox
+from basegun.inference.session import OnnxSession
+from basegun.networks.typology import TypologyClassifier
 from basegun.settings import DEFAULT_MODELS_DIR
-from basegun.typology import TypologyClassifier
 from tests.images import landscape
 
 

@@ -3,8 +3,8 @@
 The reference's `card_detection.onnx` (YOLOv5-OBB) ends in YOLOv5's box decoding, written for a 640 × 640 input:
 its cell grids and anchor sizes are constants of that shape, and a sigmoid runs over all 186 channels of its 25,200
 anchors. Cut before the decoding, the same weights run on a letterbox padded only to a multiple of 32 (a landscape
-view costs about two thirds of the square), and `basegun.card_detector` decodes only the anchors whose card score
-passes, from the anchors and strides this module reads out of the cut tail.
+view costs about two thirds of the square), and `basegun.networks.card_detector` decodes only the anchors whose card
+score passes, from the anchors and strides this module reads out of the cut tail.
 """
 
 from __future__ import annotations

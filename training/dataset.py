@@ -1,4 +1,5 @@
-"""Photos read for PyTorch exactly as the service reads uploads: `basegun.imaging.decode`, at the detail it asks for."""
+"""Photos read for PyTorch exactly as the service reads uploads: `basegun.inference.imaging.decode`, at the detail it
+asks for."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from torch.utils.data import Dataset
 from torchvision.transforms.v2 import functional as tvf
 
 from basegun.errors import ImageRejected
-from basegun.imaging import Detail, decode
+from basegun.inference.imaging import Detail, decode
 from training.errors import DataError
 from training.samples import Sample
 

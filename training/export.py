@@ -22,9 +22,9 @@ import onnxruntime as ort
 import torch
 import torchvision
 
-from basegun.imaging import Detail
-from basegun.manifest import Preprocessing
-from basegun.onnx_session import sha256_of
+from basegun.inference.imaging import Detail
+from basegun.inference.manifest import Preprocessing
+from basegun.inference.session import sha256_of
 from training.config import REFERENCE_ARCH, FitConfig, git_commit
 from training.dataset import load_photo
 from training.errors import DataError, ExportError
@@ -236,7 +236,7 @@ def _add_metrics(manifest_path: Path, evaluation: Evaluation, split: str, sample
     manifest = read_json(manifest_path)
     manifest["metrics"][split] = {
         **_figures(evaluation),
-        "measured_with": "basegun.typology.TypologyClassifier on this ONNX file",
+        "measured_with": "basegun.networks.typology.TypologyClassifier on this ONNX file",
         "photos_per_class": counts(samples, tuple(manifest["classes"])),
     }
     write_json(manifest_path, manifest)

@@ -25,8 +25,8 @@ from torch import nn
 from torch.utils.data import DataLoader, WeightedRandomSampler
 from tqdm import tqdm
 
-from basegun.imaging import Detail
-from basegun.manifest import Preprocessing
+from basegun.inference.imaging import Detail
+from basegun.inference.manifest import Preprocessing
 from training.calibration import calibrate
 from training.config import FitConfig, default_preprocessing, git_commit
 from training.dataset import PhotoDataset

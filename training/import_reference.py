@@ -3,7 +3,7 @@
 The two Ultralytics checkpoints are read with a restricted unpickler, rebuilt in our own network code (a strict
 state-dict load), exported to ONNX and checked against PyTorch on real photos before anything is written. The card
 detector is already ONNX: it is cut before its box decoding (`training/card_graph.py`), which Basegun does itself.
-Every model gets a manifest (see `basegun/manifest.py`).
+Every model gets a manifest (see `basegun/inference/manifest.py`).
 """
 
 from __future__ import annotations
@@ -20,9 +20,9 @@ import numpy as np
 import onnx
 import torch
 
-from basegun.imaging import decode
-from basegun.manifest import Preprocessing
-from basegun.preprocess import prepare_crop, prepare_letterbox
+from basegun.inference.imaging import decode
+from basegun.inference.manifest import Preprocessing
+from basegun.inference.preprocess import prepare_crop, prepare_letterbox
 from basegun.settings import DEFAULT_MODELS_DIR
 from training.card_graph import without_decoding
 from training.checkpoint import Checkpoint, read_checkpoint

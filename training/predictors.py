@@ -3,7 +3,7 @@
 A checkpoint is run through the training evaluation transform with its run's calibration temperature; a manifest is
 run through `basegun`'s own classifier (`TypologyClassifier`: its manifest's views, calibration and averaging, then
 `OnnxSession`), exactly as served.
-Both read photos through the same `basegun.imaging.decode`, at the detail the model asks for.
+Both read photos through the same `basegun.inference.imaging.decode`, at the detail the model asks for.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import numpy as np
 import torch
 from PIL import Image
 
-from basegun.imaging import Detail
-from basegun.manifest import Preprocessing
-from basegun.onnx_session import OnnxSession
-from basegun.typology import TypologyClassifier
+from basegun.inference.imaging import Detail
+from basegun.inference.manifest import Preprocessing
+from basegun.inference.session import OnnxSession
+from basegun.networks.typology import TypologyClassifier
 from training.errors import DataError
 from training.networks import Probabilities
 from training.runs import Run

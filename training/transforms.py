@@ -1,6 +1,7 @@
 """Network inputs in PyTorch, built from the manifest's preprocessing block: the same values serving reads.
 
-The evaluation transform is the serving preprocessing (`basegun.preprocess.prepare_crop`) written with torchvision:
+The evaluation transform is the serving preprocessing (`basegun.inference.preprocess.prepare_crop`) written with
+torchvision:
 shorter side to `size` with Pillow's bilinear filter, centre crop, then scale, channel order, mean and std. A test
 proves both give the same tensor. The training transform adds augmentations that imitate field photos.
 """
@@ -12,7 +13,7 @@ import math
 import torch
 from torchvision.transforms import InterpolationMode, v2
 
-from basegun.manifest import Preprocessing
+from basegun.inference.manifest import Preprocessing
 from training.config import AugmentConfig
 from training.errors import ConfigError
 

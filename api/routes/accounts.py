@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 
 from api.auth import UserDep
-from basegun.accounts import signed_in
+from basegun.accounts.users import signed_in
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 

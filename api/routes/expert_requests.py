@@ -10,9 +10,9 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import AgentDep, AgentOrExpertDep, ExpertDep
 from api.deps import ServiceDep, infer_upload
-from basegun.expert_requests import MAX_PHOTOS, Answer, ExpertRequests, RequestForm, Status, check_photo_count
-from basegun.photos import MEDIA_TYPE, clean_photo
-from basegun.records import Records
+from basegun.records.expert_requests import MAX_PHOTOS, Answer, ExpertRequests, RequestForm, Status, check_photo_count
+from basegun.records.photos import MEDIA_TYPE, clean_photo
+from basegun.records.records import Records
 from basegun.service import Basegun
 
 router = APIRouter(prefix="/api/v1/expert-requests", tags=["expert requests"])

@@ -9,8 +9,8 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import UserDep
 from api.deps import ServiceDep, infer_upload
-from basegun.feedback import MAX_COMMENT, Feedback
-from basegun.photos import clean_photo
+from basegun.records.feedback import MAX_COMMENT, Feedback
+from basegun.records.photos import clean_photo
 
 router = APIRouter(prefix="/api/v1", tags=["feedback"])
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
 from api.deps import ServiceDep
-from basegun.browser_model import BrowserModel, browser_model
+from basegun.inference.browser_model import BrowserModel, browser_model
 
 router = APIRouter(prefix="/api/v1/models", tags=["offline"])
 

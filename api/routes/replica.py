@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ServiceDep
-from basegun.replica import MAX_MARKINGS_TEXT, Ammunition
+from basegun.answering.replica import MAX_MARKINGS_TEXT, Ammunition
 
 router = APIRouter(prefix="/api/v1", tags=["alarm and replica checks"])
 

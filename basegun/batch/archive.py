@@ -21,6 +21,7 @@ from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import IO, BinaryIO
 
+from basegun.answering.weapon import Skipped
 from basegun.batch.intake import (
     Intake,
     UnsafeName,
@@ -34,8 +35,7 @@ from basegun.batch.intake import (
 )
 from basegun.batch.zipcheck import Directory, check_overlaps, read_directory
 from basegun.errors import BatchRejected, StorageFull
-from basegun.files import create_private, private_folder
-from basegun.weapon import Skipped
+from basegun.runtime.files import create_private, private_folder
 
 CHUNK = 1 << 20
 Opener = Callable[[], AbstractContextManager[IO[bytes]]]

@@ -1,4 +1,5 @@
-"""A batch's intake: its weapons (`basegun/weapon.py`), each one or more photo files, and the files set aside with why.
+"""A batch's intake: its weapons (`basegun/answering/weapon.py`), each one or more photo files, and the files set
+aside with why.
 
 A batch comes as a folder (the CLI), a zip archive or many uploaded files (the API). In all three, a
 sub-folder is one weapon and a file directly at the top is one weapon of its own. Every way in goes through
@@ -15,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from basegun.weapon import PhotoFile, Skipped, Weapon
+from basegun.answering.weapon import PhotoFile, Skipped, Weapon
 
 # The first bytes of the archive formats a photo folder may hide (zip, gzip, bzip2, xz, 7z, rar, zstd).
 ARCHIVE_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"\x1f\x8b", b"BZh", b"\xfd7zXZ", b"7z\xbc\xaf", b"Rar!", b"(\xb5/\xfd")

@@ -10,7 +10,7 @@ import fcntl
 import os
 from pathlib import Path
 
-from basegun.files import FILE_MODE
+from basegun.runtime.files import FILE_MODE
 
 
 class FileLock:

@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from basegun.assess import WeaponResult
+from basegun.answering.assess import WeaponResult
 from basegun.batch.archive import BatchLimits, Upload, store_uploads, unpack_zip
 from basegun.batch.intake import Intake
 from basegun.batch.locks import FileLock
@@ -36,10 +36,10 @@ from basegun.batch.report import REPORT_FILES, Retention, build_report, now, spl
 from basegun.batch.runner import Progress, run
 from basegun.batch.store import UNFINISHED, BatchStore
 from basegun.batch.texts import FLAGS, REASONS
-from basegun.disk import DiskBudget
 from basegun.errors import BatchNotReady, ClientLimitReached, LimitReached, NotFound
-from basegun.every import Every
-from basegun.files import FILE_MODE, private_folder, write_private
+from basegun.runtime.disk import DiskBudget
+from basegun.runtime.files import FILE_MODE, private_folder, write_private
+from basegun.runtime.periodic import Every
 from basegun.service import Basegun
 
 log = logging.getLogger(__name__)

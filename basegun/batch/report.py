@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from basegun.answering.weapon import Skipped
 from basegun.batch.report_html import render_html
 from basegun.batch.texts import (
     FLAGS,
@@ -25,10 +26,9 @@ from basegun.batch.texts import (
     STOPPED,
     UNDETERMINED,
 )
-from basegun.bilingual import Text, fill, same
-from basegun.catalog import Catalog
-from basegun.files import private_folder, write_private
-from basegun.weapon import Skipped
+from basegun.catalog.texts import Text, fill, same
+from basegun.catalog.typologies import Catalog
+from basegun.runtime.files import private_folder, write_private
 
 REPORT_FILES = ("report.json", "report.csv", "report.html")
 CATEGORY_ORDER = ("A", "B", "C", "D", "not_classified")

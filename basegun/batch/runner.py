@@ -14,9 +14,9 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Any
 
-from basegun.assess import WeaponAssessor, WeaponResult
+from basegun.answering.assess import WeaponAssessor, WeaponResult
 from basegun.batch.intake import Intake
-from basegun.pixels import PixelBudget, pixels_in
+from basegun.inference.pixels import PixelBudget, pixels_in
 
 
 @dataclass

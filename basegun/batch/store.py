@@ -26,11 +26,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from basegun.answering.weapon import PhotoFile, Skipped, Weapon
 from basegun.batch.intake import Intake
 from basegun.batch.locks import FileLock, held_elsewhere
 from basegun.errors import NotFound
-from basegun.files import append_private, private_folder, write_private
-from basegun.weapon import PhotoFile, Skipped, Weapon
+from basegun.runtime.files import append_private, private_folder, write_private
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from basegun.bilingual import Text, load_texts
+from basegun.catalog.texts import Text, load_texts
 
 _WORDS: dict[str, Any] = load_texts("batch_report")
 

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from basegun.errors import BasegunError
-from basegun.manifest import CROP_AND_LETTERBOX
+from basegun.inference.manifest import CROP_AND_LETTERBOX
 from basegun.service import Basegun
 from basegun.settings import REPO_ROOT, get_settings
 from benchmarks import photos

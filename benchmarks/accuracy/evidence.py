@@ -13,11 +13,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from PIL import Image
 
-from basegun.alarm.quality import edge_blur, grey_at
+from basegun.answering.alarm.quality import edge_blur, grey_at
 from basegun.errors import ImageRejected
-from basegun.imaging import Detail, decode
-from basegun.manifest import CROP_AND_LETTERBOX
-from basegun.preprocess import prepare_views
+from basegun.inference.imaging import Detail, decode
+from basegun.inference.manifest import CROP_AND_LETTERBOX
+from basegun.inference.preprocess import prepare_views
 from basegun.service import Basegun
 from benchmarks.accuracy.fit import DETECTOR_SIZES, Rows
 from benchmarks.accuracy.sources import Source

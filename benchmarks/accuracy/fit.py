@@ -7,7 +7,8 @@ on every row and answering the same rows gives the in-sample ones.
 What is fitted, in order: the calibration temperature (minimum negative log-likelihood on the labelled firearm rows),
 the confidence levels ("high": above the most confident wrong answer by as much as that answer's source photo raised
 the bar, a jackknife margin, since the next source photo may be as surprising; "medium": the lowest bar whose answers
-reach `MEDIUM_PRECISION` by the 95 % Wilson lower bound), then the presence rule (`basegun.presence.PresenceRule`),
+reach `MEDIUM_PRECISION` by the 95 % Wilson lower bound), then the presence rule
+(`basegun.answering.presence.PresenceRule`),
 by a grid search for the least cost, each source photo weighing the same whatever its number of variants.
 """
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from basegun.models import Models
+from basegun.networks.served import Models
 from benchmarks.accuracy.variants import jpeg, upright
 from benchmarks.photos import Sample
 from tests.no_firearm import no_firearm_crops, no_firearm_set

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 from PIL import Image, ImageFilter
 
-from basegun.imaging import decode
+from basegun.inference.imaging import decode
 
 WEAPON_LONG_SIDES = (1600, 800, 400)
 STRIP_HEIGHTS = (40, 60, 80, 120)

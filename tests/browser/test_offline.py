@@ -18,9 +18,9 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from basegun.imaging import Detail, Limits, decode
-from basegun.models import Models
-from basegun.preprocess import normalise, shorter_side_center_crop
+from basegun.inference.imaging import Detail, Limits, decode
+from basegun.inference.preprocess import normalise, shorter_side_center_crop
+from basegun.networks.served import Models
 from tests.browser.in_browser import derived_photo, in_browser
 from tests.browser.test_webapp import get_json, reload_offline, starts
 

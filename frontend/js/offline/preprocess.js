@@ -1,4 +1,4 @@
-// A photo's pixels into the typology network's input, as the service makes it (basegun/preprocess.py), read from
+// A photo's pixels into the typology network's input, as the service makes it (basegun/inference/preprocess.py), read from
 // the model's manifest. Resizing is Pillow's bilinear resampling, reproduced to the integer: a triangle filter whose
 // support widens with the reduction (antialiasing), 22-bit fixed-point weights, horizontal pass first, each pass
 // rounded to 8 bits. A new `resize` mode is one function in VIEWS; an unknown one is refused, never guessed.
@@ -23,7 +23,7 @@ export function fromRGBA({ width, height, data }) {
 }
 
 /**
- * The size the service decodes a large JPEG at (basegun/imaging.py: libjpeg's DCT scaling by 1/2, 1/4 or 1/8 through
+ * The size the service decodes a large JPEG at (basegun/inference/imaging.py: libjpeg's DCT scaling by 1/2, 1/4 or 1/8 through
  * Pillow's draft mode, the least detail its networks need being `need`), approximated by averaging blocks of pixels
  * as Pillow's Image.reduce does. Without it, the browser would see a sharper photo than the service on large photos.
  */
@@ -161,7 +161,7 @@ function crop(image, left, top, width, height) {
   return out;
 }
 
-/** basegun.preprocess.shorter_side_center_crop: shorter side to `size`, then the centre size×size. */
+/** basegun.inference.preprocess.shorter_side_center_crop: shorter side to `size`, then the centre size×size. */
 function shorterSideCenterCrop(image, prep) {
   const { size } = prep;
   const { width, height } = image;
@@ -173,7 +173,7 @@ function shorterSideCenterCrop(image, prep) {
   return crop(resized, left, top, size, size);
 }
 
-/** basegun.preprocess.square_letterbox: longer side to `size`, centred on a size×size square of `pad_value`. */
+/** basegun.inference.preprocess.square_letterbox: longer side to `size`, centred on a size×size square of `pad_value`. */
 function letterbox(image, prep) {
   const { size } = prep;
   const ratio = size / Math.max(image.width, image.height);

@@ -1,0 +1,148 @@
+"""Bearer tokens from the OIDC provider (Keycloak in development): signature, issuer, audience, time, roles.
+
+The provider is found by its discovery document; its signing keys (JWKS) are fetched over verified TLS, cached, and
+fetched again when a token names a key not seen yet (key rotation), at most once a minute so that made-up key ids
+cannot make Basegun hammer the provider. Only asymmetric signatures are accepted (RS256, ES256): never `none`, never
+HS* (which would let anyone holding the public key sign). Plain http is allowed for a provider on loopback only.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import ssl
+import threading
+import time
+import urllib.request
+from typing import Any
+
+import jwt
+
+from basegun.accounts.users import Role, User
+from basegun.errors import BasegunError, InvalidToken
+from basegun.settings import check_provider_url
+
+log = logging.getLogger(__name__)
+
+ALGORITHMS = {"RS256": "RSA", "ES256": "EC"}  # algorithm → the key type that must sign it
+LEEWAY_SECONDS = 30  # clocks of the provider and of Basegun may differ a little
+REFRESH_INTERVAL = 60.0  # the JWKS is fetched again on an unknown key id at most this often
+MAX_DOCUMENT_BYTES = 1 << 20
+EMAIL = re.compile(r"[^\s@<>,;\"]{1,64}@[^\s@<>,;\"]{1,255}")
+
+
+class ProviderUnavailable(BasegunError):
+    """The OIDC provider cannot be reached or answers nonsense: sign-in is impossible for now."""
+
+    code = "identity_provider_unavailable"
+
+
+def _fetch_json(url: str) -> dict[str, Any]:
+    context = ssl.create_default_context()  # certificates and host names are verified
+    try:
+        with urllib.request.urlopen(check_provider_url(url), timeout=10, context=context) as response:  # noqa: S310
+            body = response.read(MAX_DOCUMENT_BYTES + 1)
+        if len(body) > MAX_DOCUMENT_BYTES:
+            raise ValueError("document too large")
+        document = json.loads(body)
+        if not isinstance(document, dict):
+            raise ValueError("not a JSON object")
+    except (OSError, ValueError) as exc:
+        log.warning("OIDC provider unavailable", extra={"url": url, "error": str(exc)})
+        raise ProviderUnavailable("The sign-in service cannot be reached; try again in a moment.") from exc
+    return document
+
+
+class OidcVerifier:
+    """Verifies bearer tokens of one issuer for one audience; thread-safe, keys cached between requests."""
+
+    def __init__(self, issuer: str, audience: str, roles_claim: str = "realm_access.roles") -> None:
+        self.issuer = check_provider_url(issuer.rstrip("/"))
+        self.audience = audience
+        self.roles_path = roles_claim.split(".")
+        self._lock = threading.Lock()
+        self._jwks_uri: str | None = None
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched = -float("inf")
+        self._unavailable = False
+
+    def discovery(self) -> dict[str, Any]:
+        """The provider's discovery document; its `issuer` must be the configured one."""
+        document = _fetch_json(f"{self.issuer}/.well-known/openid-configuration")
+        if str(document.get("issuer", "")).rstrip("/") != self.issuer:
+            raise ProviderUnavailable("The sign-in service names another issuer than the one configured.")
+        return document
+
+    def verify(self, token: str) -> User:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError as exc:
+            raise InvalidToken("The token is not a signed JWT.") from exc
+        algorithm = header.get("alg")
+        if algorithm not in ALGORITHMS:
+            raise InvalidToken(f"Tokens signed with {algorithm!r} are refused: only RS256 or ES256.")
+        key = self._key(str(header.get("kid", "")))
+        if key.key_type != ALGORITHMS[algorithm] or key.algorithm_name not in (algorithm, None):
+            raise InvalidToken("The token's algorithm does not match its key.")
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[algorithm],
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=LEEWAY_SECONDS,
+                options={"require": ["exp", "iss", "aud", "sub"]},
+            )
+        except jwt.ExpiredSignatureError as exc:
+            raise InvalidToken("The token has expired; sign in again.") from exc
+        except jwt.PyJWTError as exc:
+            raise InvalidToken(f"The token is refused: {exc}.") from exc
+        return self._user(claims)
+
+    def _key(self, kid: str) -> jwt.PyJWK:
+        key = self._keys.get(kid)
+        if key is None:
+            with self._lock:  # one fetch at a time; known keys are read without waiting
+                key = self._keys.get(kid) or self._refreshed(kid)
+        if key is None:
+            raise InvalidToken("The token is signed by a key the sign-in service does not publish.")
+        return key
+
+    def _refreshed(self, kid: str) -> jwt.PyJWK | None:
+        """The key, after fetching the keys again if the last fetch is a minute old (failed fetches count too)."""
+        if time.monotonic() - self._fetched < REFRESH_INTERVAL:
+            if self._unavailable:
+                raise ProviderUnavailable("The sign-in service cannot be reached; try again in a moment.")
+            return None
+        self._fetched = time.monotonic()
+        self._unavailable = True
+        if self._jwks_uri is None:
+            self._jwks_uri = str(self.discovery().get("jwks_uri", ""))
+        document = _fetch_json(self._jwks_uri)
+        keys: dict[str, jwt.PyJWK] = {}
+        for entry in document.get("keys", []):
+            if not isinstance(entry, dict) or entry.get("use", "sig") != "sig" or "kid" not in entry:
+                continue
+            try:
+                keys[str(entry["kid"])] = jwt.PyJWK(entry)
+            except jwt.PyJWTError:
+                continue  # a key type we do not use (an encryption key, an HS secret) is not a signing key here
+        self._keys = keys
+        self._unavailable = False
+        log.info("OIDC signing keys fetched", extra={"keys": sorted(keys)})
+        return keys.get(kid)
+
+    def _user(self, claims: dict[str, Any]) -> User:
+        value: Any = claims
+        for part in self.roles_path:
+            value = value.get(part) if isinstance(value, dict) else None
+        known = {role.value for role in Role}
+        listed = value if isinstance(value, list) else []
+        roles = frozenset(Role(r) for r in listed if isinstance(r, str) and r in known)
+        name = claims.get("name") or claims.get("preferred_username") or claims["sub"]
+        email = claims.get("email")
+        if not (isinstance(email, str) and EMAIL.fullmatch(email)):
+            email = None  # never an address that could break a mail header
+        return User(subject=str(claims["sub"]), name=str(name), email=email, roles=roles)

@@ -1,6 +1,0 @@
-"""Measurement: a long gun's overall and barrel lengths, from an ID-1 card lying beside it in the photo."""
-
-from basegun.measure.measurer import Measurement, Measurer, length_rule_of
-from basegun.measure.uncertainty import ErrorModel
-
-__all__ = ["ErrorModel", "Measurement", "Measurer", "length_rule_of"]

@@ -1,1 +1,0 @@
-"""Alembic migrations of the Basegun database; `basegun.database.Database` applies them on start-up."""

@@ -1,0 +1,73 @@
+"""Feedback on an identification: was it right, and if not, what is it? Anyone may say; agents may add the photo,
+with their consent, so that the answer can return to training (`basegun export-dataset`)."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from basegun.accounts.users import Role, User
+from basegun.catalog.typologies import Catalog
+from basegun.errors import Forbidden, InvalidRequest
+from basegun.records.database import Database
+from basegun.records.photos import PhotoStore
+from basegun.records.results import ResultStore
+from basegun.records.tables import feedback
+
+MAX_COMMENT = 1000
+
+
+@dataclass(frozen=True)
+class Feedback:
+    result_id: str
+    correct: bool
+    typology: str | None = None
+    comment: str = ""
+    consent: bool = False
+
+
+class FeedbackStore:
+    def __init__(self, database: Database, results: ResultStore, photos: PhotoStore, catalog: Catalog) -> None:
+        self.database = database
+        self.results = results
+        self.photos = photos
+        self.catalog = catalog
+
+    def add(self, user: User | None, given: Feedback, cleaned_photo: bytes | None = None) -> dict[str, Any]:
+        """Store one feedback on a stored identification; the photo only from an agent who consents."""
+        result = self.results.get(given.result_id, "identification")
+        if given.typology is not None:
+            self.catalog.get(given.typology)
+        if given.correct and given.typology is not None and given.typology != (result.get("typology") or {}).get("key"):
+            raise InvalidRequest("A right answer has the identification's typology.", code="contradictory_feedback")
+        if cleaned_photo is not None:
+            if user is None or not user.has_any(Role.AGENT, Role.EXPERT):
+                raise Forbidden("Only signed-in agents may send the photo with their feedback.")
+            if not given.consent:
+                raise InvalidRequest("The photo is kept only with your consent.", code="consent_required")
+        feedback_id = uuid.uuid4().hex
+        with self.database.transaction() as connection:
+            connection.execute(
+                feedback.insert().values(
+                    id=feedback_id,
+                    created=time.time(),
+                    result_id=given.result_id,
+                    result_typology=(result.get("typology") or {}).get("key"),
+                    correct=given.correct,
+                    typology=given.typology,
+                    comment=given.comment,
+                    consent=given.consent,
+                    author_subject=user.subject if user else None,
+                )
+            )
+            if cleaned_photo is not None:
+                self.photos.add(connection, feedback_id, [cleaned_photo])
+        return {
+            "id": feedback_id,
+            "result_id": given.result_id,
+            "correct": given.correct,
+            "typology": given.typology,
+            "photo_kept": cleaned_photo is not None,
+        }

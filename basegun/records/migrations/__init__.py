@@ -1,0 +1,1 @@
+"""Alembic migrations of the Basegun database; `basegun.records.database.Database` applies them on start-up."""

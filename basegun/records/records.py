@@ -1,0 +1,60 @@
+"""Everything the service keeps in its database, built once from the settings: results, expert requests, feedback,
+the mail outbox (and the thread that sends it), and their shared photo store."""
+
+from __future__ import annotations
+
+from basegun.catalog.typologies import Catalog
+from basegun.records.database import Database
+from basegun.records.expert_requests import ExpertRequests
+from basegun.records.feedback import FeedbackStore
+from basegun.records.mail import DeliveryLoop, Outbox, SmtpSettings
+from basegun.records.photos import PhotoStore
+from basegun.records.results import ResultStore
+from basegun.settings import Settings
+
+
+def smtp_settings(settings: Settings) -> SmtpSettings | None:
+    if settings.smtp_host is None:
+        return None
+    return SmtpSettings(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        user=settings.smtp_user,
+        password=settings.smtp_password,
+        starttls=settings.smtp_starttls,
+        sender=settings.smtp_from,
+    )
+
+
+class Records:
+    """The database and its repositories; `close()` stops the mail thread and the engine."""
+
+    def __init__(self, settings: Settings, catalog: Catalog) -> None:
+        self.database = Database(settings.database)
+        self.results = ResultStore(self.database, settings.retention_days)
+        self.photos = PhotoStore()
+        smtp = smtp_settings(settings)
+        self.outbox = Outbox(self.database, smtp, self.photos)
+        self.expert_requests = ExpertRequests(
+            self.database,
+            self.results,
+            self.outbox,
+            self.photos,
+            catalog,
+            settings.experts_email,
+            settings.public_url,
+        )
+        self.feedback = FeedbackStore(self.database, self.results, self.photos, catalog)
+        self.mail = DeliveryLoop(self.outbox, settings.mail_retry_seconds) if smtp else None
+        if self.mail is not None:
+            self.mail.start()
+
+    def send_mail_now(self) -> None:
+        """Wake the mail thread after a transaction that queued mail has been committed."""
+        if self.mail is not None:
+            self.mail.wake()
+
+    def close(self) -> None:
+        if self.mail is not None:
+            self.mail.stop()
+        self.database.close()
