@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 from starlette.requests import ClientDisconnect
 from starlette.types import Receive
 
-from basegun.errors import Busy
+from api.errors import Busy
 from basegun.inference.pixels import PixelBudget, pixels_in
 
 T = TypeVar("T")

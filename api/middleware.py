@@ -18,9 +18,10 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.clients import SCOPE_KEY, Network, client_address, from_trusted_proxy, header, rate_key
+from api.errors import CrossSiteRefused
 from api.logs import request_id
 from api.problems import internal_error, problem, response_for
-from basegun.errors import BasegunError, ClientLimitReached, CrossSiteRefused
+from basegun.errors import BasegunError, ClientLimitReached
 
 log = logging.getLogger("basegun.access")
 

@@ -12,16 +12,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.errors import Busy, CrossSiteRefused
 from basegun.accounts.oidc import ProviderUnavailable
 from basegun.errors import (
     AuthenticationRequired,
     BasegunError,
     BatchNotReady,
     BatchRejected,
-    Busy,
     ClientLimitReached,
     Conflict,
-    CrossSiteRefused,
     Forbidden,
     ImageRejected,
     InvalidRequest,

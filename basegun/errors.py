@@ -90,12 +90,6 @@ class LimitReached(BasegunError):
         self.retry_after = retry_after
 
 
-class Busy(LimitReached):
-    """Every inference worker is taken and the queue in front of them is full."""
-
-    code = "busy"
-
-
 class ClientLimitReached(LimitReached):
     """This client sends more than its share: too many requests, or too many batches still open."""
 
@@ -106,12 +100,6 @@ class StorageFull(BasegunError):
     """The data folder is at its quota, or the disk under it nearly full: nothing new is accepted."""
 
     code = "storage_full"
-
-
-class CrossSiteRefused(BasegunError):
-    """A browser sent a state-changing request on behalf of another site's page."""
-
-    code = "cross_site_request"
 
 
 class InvalidToken(BasegunError):

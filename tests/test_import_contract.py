@@ -1,8 +1,10 @@
 """The layers, as a test: the library under everything, the web layer and the command above it, training apart.
 
 `basegun/` never imports the web layer, the command, training, the web frameworks or torch (serving runs without
-them); `api/` never imports training or the command; and the library prints nothing (the command does). Read from the
-source's syntax tree, so that an import inside a function counts as much as one at the top.
+them); `api/` never imports training or the command; and the library prints nothing (the command does). Inside
+`basegun/`, each room imports only the rooms below it (`ROOMS`, drawn in ARCHITECTURE.md), and the house stays small
+enough to read: a few modules at the top, none long. Read from the source's syntax tree, so that an import inside a
+function counts as much as one at the top.
 """
 
 from __future__ import annotations
@@ -60,6 +62,51 @@ def prints(root: Path, package: str) -> list[str]:
     return found
 
 
+_BASE = {"errors", "settings"}
+_LOW = _BASE | {"runtime"}
+# Each room of `basegun/` and the rooms it may import, from the ground up (ARCHITECTURE.md says what each holds).
+ROOMS: dict[str, set[str]] = {
+    "errors": set(),
+    "settings": set(),
+    "runtime": _BASE,
+    "catalog": _LOW,
+    "inference": _LOW,
+    "storage": _LOW,
+    "accounts": _LOW,
+    "networks": _LOW | {"inference"},
+    "answering": _LOW | {"inference", "networks", "catalog"},
+    "records": _LOW | {"inference", "catalog", "storage", "accounts", "answering"},
+    "service": _LOW | {"inference", "networks", "catalog", "answering", "records", "storage", "accounts"},
+    "batch": _LOW | {"inference", "catalog", "answering", "records", "storage", "service"},
+    "jobs": _LOW | {"inference", "catalog", "answering", "records", "storage", "service", "batch"},
+}
+MAX_TOP_LEVEL_MODULES = 8
+MAX_MODULE_LINES = 350
+
+
+def room_of(root: Path, path: Path) -> str:
+    """The room a file of `basegun/` stands in: its top-level folder, or its own name at the top."""
+    first = path.relative_to(root / "basegun").parts[0]
+    return first.removesuffix(".py")
+
+
+def rooms_breached(root: Path) -> list[str]:
+    """`file:line imports module` for each import of a room not below the importing one, or of an unknown room."""
+    found = []
+    for path in sorted((root / "basegun").rglob("*.py")):
+        own = room_of(root, path)
+        if own == "__init__":
+            continue
+        allowed = ROOMS.get(own)
+        for line, module in imported(ast.parse(path.read_text(encoding="utf-8"))):
+            parts = module.split(".")
+            if parts[0] != "basegun" or len(parts) < 2 or parts[1] == own:
+                continue
+            if allowed is None or parts[1] not in allowed:
+                found.append(f"{path.relative_to(root)}:{line} imports {module}")
+    return found
+
+
 @pytest.mark.parametrize("package", sorted(CONTRACT))
 def test_layers_hold(package: str) -> None:
     assert (REPO_ROOT / package / "__init__.py").is_file()
@@ -68,6 +115,42 @@ def test_layers_hold(package: str) -> None:
 
 def test_library_prints_nothing() -> None:
     assert prints(REPO_ROOT, "basegun") == []
+
+
+def test_rooms_import_only_rooms_below() -> None:
+    assert rooms_breached(REPO_ROOT) == []
+
+
+def test_every_room_is_known() -> None:
+    """A new folder or top-level module of `basegun/` takes its place in `ROOMS` (and in ARCHITECTURE.md)."""
+    library = REPO_ROOT / "basegun"
+    found = {room_of(REPO_ROOT, path) for path in library.rglob("*.py")} - {"__init__"}
+    assert found - set(ROOMS) == set()
+
+
+def test_house_is_small_enough_to_read() -> None:
+    library = REPO_ROOT / "basegun"
+    top = sorted(path.name for path in library.glob("*.py") if path.name != "__init__.py")
+    assert len(top) <= MAX_TOP_LEVEL_MODULES, top
+    long = [
+        f"{path.relative_to(REPO_ROOT)}: {n}"
+        for path in sorted(library.rglob("*.py"))
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    ]
+    assert long == []
+
+
+def test_room_checker_finds_an_import_upwards(tmp_path: Path) -> None:
+    """The room checker itself: a catalog module importing the answering room, and a room nobody declared."""
+    library = tmp_path / "basegun"
+    for folder in ("catalog", "attic"):
+        (library / folder).mkdir(parents=True)
+    (library / "catalog" / "rules.py").write_text("from basegun.errors import NotFound\nimport basegun.answering.x\n")
+    (library / "attic" / "old.py").write_text("from basegun.catalog import rules\n")
+    assert rooms_breached(tmp_path) == [
+        "basegun/attic/old.py:1 imports basegun.catalog",
+        "basegun/catalog/rules.py:2 imports basegun.answering.x",
+    ]
 
 
 def test_checker_finds_every_kind_of_breach(tmp_path: Path) -> None:
