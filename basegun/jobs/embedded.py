@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from basegun.batch.locks import FileLock
-from basegun.batch.manager import batch_ref
+from basegun.batch.store import batch_ref
 from basegun.batch.work import WorkerStopping
 from basegun.jobs.logs import job_logging
 from basegun.jobs.tasks import Tasks
@@ -69,9 +69,10 @@ class EmbeddedRunner:
             if self._lock.acquire():
                 batch_id = self._next()
                 if batch_id is not None:
+                    ref = batch_ref(batch_id)
                     try:
-                        with job_logging(f"batch-{batch_ref(batch_id)}"):
-                            self.tasks.run_batch(batch_id)
+                        with job_logging(f"batch-{ref}"):
+                            self.tasks.run_batch(ref)
                     except WorkerStopping:
                         return
                     except Exception:  # a batch deleted or unreadable under the runner: the others still run

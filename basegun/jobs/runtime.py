@@ -61,9 +61,9 @@ class Jobs:
                 self._workers = ProcrastinateWorkers(self.queue, self.tasks, concurrency, self.stopping)
         service.records.mail_queued = self.mail_queued
 
-    def defer_batch(self, batch_id: str, rank: int) -> None:
+    def defer_batch(self, ref: str, rank: int) -> None:
         if self.queue is not None:
-            self.queue.defer_batch(batch_id, rank)
+            self.queue.defer_batch(ref, rank)
         elif self.runner is not None:
             self.runner.wake_batches()  # else a `basegun worker` on this data folder finds it within seconds
 
