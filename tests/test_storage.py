@@ -80,7 +80,7 @@ def test_migrations_from_several_processes_at_once_apply_once(database_url: str)
     database = Database(database_url)
     try:
         with database.transaction() as connection:
-            assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+            assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == ["0003"]
     finally:
         database.close()
 
