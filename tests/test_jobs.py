@@ -29,7 +29,7 @@ from basegun.records.tables import batches, outbox, results
 from basegun.service import Basegun
 from basegun.settings import REPO_ROOT, Settings
 from tests.conftest import LiveServer
-from tests.images import encode, landscape
+from tests.images import encode, landscape, wall
 from tests.postgres import PostgresServer
 from tests.smtp import MailCatcher
 
@@ -139,6 +139,27 @@ def test_batch_of_a_killed_worker_is_finished_once_by_another(
             worker.stop()
         server.stop()
     assert not (data / "batches").exists()  # nothing in the replica's own folder: rows and objects only
+
+
+def test_a_replica_runs_jobs_itself_by_default(postgres: PostgresServer, tmp_path: Path) -> None:
+    """On PostgreSQL, `basegun serve` runs procrastinate's worker in its own process by default."""
+    server = LiveServer(tmp_path / "data", {"BASEGUN_DATABASE_URL": postgres.new_database()})
+    server.start()
+    try:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w") as archive:
+            for i in range(2):
+                archive.writestr(f"arme {i}/vue.jpg", encode(wall(240, 180, seed=i), "JPEG"))
+        api = f"{server.url}/api/v1/batches"
+        sent = httpx.post(api, files={"archive": ("a.zip", buffer.getvalue())}, timeout=60).json()
+        url = f"{api}/{sent['id']}"
+        done = wait_for(lambda: httpx.get(url, timeout=30).json(), lambda b: b["status"] == "finished")
+        assert len(done["weapons"]) == 2
+        logged = log_of(server.log_path)
+        assert any(e["message"] == "ready" and e["embedded_worker"] for e in logged)
+        assert {e["job_id"] for e in logged if e["message"] == "weapon answered"} != set()
+    finally:
+        server.stop()
 
 
 # Cancelling (the embedded runner; the same task code runs on PostgreSQL)

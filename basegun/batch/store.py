@@ -199,11 +199,13 @@ class BatchStore:
             connection.execute(batches.update().where(batches.c.id == batch_id).values(cancel_requested=True))
 
     def cancel_requested(self, batch_id: str) -> bool:
+        """Whether a run of the batch should stop: a cancel asked, the batch ended by another run (a job taken up
+        while its first worker still ran), or deleted under its runner."""
         with self.database.transaction() as connection:
-            value = connection.execute(
-                sa.select(batches.c.cancel_requested).where(batches.c.id == batch_id)
-            ).scalar_one_or_none()
-        return value is None or bool(value)  # a batch deleted under its runner: stop too
+            row = connection.execute(
+                sa.select(batches.c.cancel_requested, batches.c.status).where(batches.c.id == batch_id)
+            ).one_or_none()
+        return row is None or bool(row.cancel_requested) or row.status in FINAL
 
     def save_progress(self, batch_id: str, progress: dict[str, Any]) -> None:
         with self.database.transaction() as connection:

@@ -7,7 +7,8 @@
 - `send_mail(message_id)`: one job per message, locked by the message.
 - `purge` (periodic): procrastinate defers one job per tick for the whole fleet, whichever workers are up.
 - `recover` (periodic, every few seconds): the jobs of workers whose heartbeat stopped (killed, machine gone) go back
-  to the queue, where another worker takes them up; the mail not sent is queued again.
+  to the queue, where another worker takes them up.
+- `requeue_mail` (periodic, every `BASEGUN_MAIL_RETRY_SECONDS`): the mail not sent is queued again.
 
 Workers: `basegun worker` runs two procrastinate workers in one process, one for batches (`--concurrency` of them
 at once) and one for mail and the periodic tasks, so that a long batch never holds mail back.
@@ -90,18 +91,19 @@ def build_app(database_url: str, purge_every: float, mail_every: float) -> procr
             for job in await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_SECONDS):
                 log.warning("job of a dead worker taken up again", extra={"stalled_job": job.id, "task": job.task_name})
                 await manager.retry_job(job)
-            if timestamp % round(mail_every) < 5:  # the mail not sent (server down, job lost), queued again
-                pending = await asyncio.to_thread(_tasks(context).outbox.pending)
-                for message_id in pending:
-                    await defer_async(send_mail, message_id=message_id)
+
+    @app.periodic(cron=cron_every(mail_every), periodic_id="requeue_mail")
+    @app.task(name="basegun.requeue_mail", queue=OTHER, pass_context=True, queueing_lock="requeue_mail")
+    async def requeue_mail(context: JobContext, timestamp: int) -> None:
+        """The mail not sent (its server down, or its job lost), queued again."""
+        with job_logging(str(context.job.id)):
+            for message_id in await asyncio.to_thread(_tasks(context).outbox.pending):
+                with contextlib.suppress(AlreadyEnqueued):  # one is waiting already
+                    await send_mail.configure(lock=message_id, queueing_lock=message_id).defer_async(
+                        message_id=message_id
+                    )
 
     return app
-
-
-async def defer_async(task: procrastinate.tasks.Task, **kwargs: str) -> None:  # type: ignore[type-arg]
-    key = next(iter(kwargs.values()))
-    with contextlib.suppress(AlreadyEnqueued):  # one is waiting already
-        await task.configure(lock=key, queueing_lock=key).defer_async(**kwargs)
 
 
 class ProcrastinateQueue:

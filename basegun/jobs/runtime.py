@@ -40,6 +40,7 @@ class Jobs:
         self.store = BatchStore(service.records.database, open_object_store(settings))
         self._weapons = ThreadPoolExecutor(weapon_threads, thread_name_prefix="batch")
         self.batches = BatchWork(service, self.store, self._weapons, self.stopping.is_set)
+        self.batches.clear_spool()
         self.tasks = Tasks(service, self.store, self.batches, service.records.outbox)
         self.queue: ProcrastinateQueue | None = None
         self.runner: EmbeddedRunner | None = None
