@@ -48,6 +48,15 @@ def seizure(photos: Path, labels: list[dict[str, str]], copies: int) -> tuple[by
     return buffer.getvalue(), len(measure)
 
 
+def small_zip(weapons: int) -> bytes:
+    """Photos of a wall, one weapon each: quick to analyse."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for i in range(weapons):
+            archive.writestr(f"arme {i}/vue.jpg", encode(wall(240, 180, seed=i), "JPEG"))
+    return buffer.getvalue()
+
+
 def wait_for(get: Callable[[], Any], until: Callable[[Any], bool], timeout: float = 300) -> Any:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -146,12 +155,8 @@ def test_a_replica_runs_jobs_itself_by_default(postgres: PostgresServer, tmp_pat
     server = LiveServer(tmp_path / "data", {"BASEGUN_DATABASE_URL": postgres.new_database()})
     server.start()
     try:
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as archive:
-            for i in range(2):
-                archive.writestr(f"arme {i}/vue.jpg", encode(wall(240, 180, seed=i), "JPEG"))
         api = f"{server.url}/api/v1/batches"
-        sent = httpx.post(api, files={"archive": ("a.zip", buffer.getvalue())}, timeout=60).json()
+        sent = httpx.post(api, files={"archive": ("a.zip", small_zip(2))}, timeout=60).json()
         url = f"{api}/{sent['id']}"
         done = wait_for(lambda: httpx.get(url, timeout=30).json(), lambda b: b["status"] == "finished")
         assert len(done["weapons"]) == 2
@@ -160,6 +165,31 @@ def test_a_replica_runs_jobs_itself_by_default(postgres: PostgresServer, tmp_pat
         assert {e["job_id"] for e in logged if e["message"] == "weapon answered"} != set()
     finally:
         server.stop()
+
+
+def test_with_the_embedded_worker_off_a_worker_runs_the_batches(tmp_path: Path) -> None:
+    """SQLite: `BASEGUN_EMBEDDED_WORKER=false` makes the replica only receive; `basegun worker` on its data folder runs
+    the batch."""
+    server = LiveServer(tmp_path / "data", {"BASEGUN_EMBEDDED_WORKER": "false"})
+    server.start()
+    worker: Worker | None = None
+    try:
+        api = f"{server.url}/api/v1/batches"
+        sent = httpx.post(api, files={"archive": ("a.zip", small_zip(2))}, timeout=60).json()
+        assert sent["status"] == "queued"
+        worker = Worker(server.env, tmp_path / "worker.log")
+        url = f"{api}/{sent['id']}"
+        done = wait_for(lambda: httpx.get(url, timeout=30).json(), lambda b: b["status"] == "finished")
+        assert len(done["weapons"]) == 2
+        served, worked = log_of(server.log_path), log_of(worker.log_path)
+        assert any(e["message"] == "ready" and e["embedded_worker"] is False for e in served)
+        assert not [e for e in served if e["message"] == "weapon answered"]
+        assert len([e for e in worked if e["message"] == "weapon answered"]) == 2
+    finally:
+        if worker is not None:
+            worker.stop()
+        server.stop()
+    assert worker.process.returncode == 0  # SIGTERM: a clean stop
 
 
 # Cancelling (the embedded runner; the same task code runs on PostgreSQL)
