@@ -102,9 +102,12 @@ class Worker:
 # PostgreSQL: workers of their own
 
 
-def test_batch_of_a_killed_worker_is_finished_once_by_another(
-    postgres: PostgresServer, photos: Path, labels: list[dict[str, str]], tmp_path: Path
+@pytest.mark.parametrize("stop", ["kill", "term"])
+def test_batch_of_a_stopped_worker_is_finished_once_by_another(
+    stop: str, postgres: PostgresServer, photos: Path, labels: list[dict[str, str]], tmp_path: Path
 ) -> None:
+    """SIGKILL: the worker's heartbeat stops and the recovery job hands its job over. SIGTERM: the worker stops after
+    the weapon under way and puts the job back in the queue itself."""
     data = tmp_path / "data"  # one object store folder, as a bucket would be shared
     url = postgres.new_database()
     env = {"BASEGUN_DATABASE_URL": url, "BASEGUN_EMBEDDED_WORKER": "false", "BASEGUN_INFERENCE_WORKERS": "1"}
@@ -124,8 +127,11 @@ def test_batch_of_a_killed_worker_is_finished_once_by_another(
         wait_for(get, lambda b: b["progress"]["weapons_done"] >= 2)
         workers.append(Worker(worker_env, tmp_path / "second.log"))
         workers[1].ready()
-        workers[0].process.kill()  # SIGKILL: no goodbye, its heartbeat stops
-        workers[0].process.wait()
+        if stop == "kill":
+            workers[0].process.kill()  # no goodbye: its heartbeat stops
+        else:
+            workers[0].process.send_signal(signal.SIGTERM)
+        assert workers[0].process.wait(timeout=120) == (-signal.SIGKILL if stop == "kill" else 0)
 
         done = wait_for(get, lambda b: b["status"] not in UNFINISHED, timeout=300)
         assert done["status"] == "finished"
@@ -139,7 +145,8 @@ def test_batch_of_a_killed_worker_is_finished_once_by_another(
         by_second = [e["position"] for e in second if e["message"] == "weapon answered"]
         assert by_first  # the first worker had answered some before it died…
         assert sorted(by_first + by_second) == list(range(count))  # …and none was analysed again
-        assert any(e["message"] == "job of a dead worker taken up again" for e in second)
+        taken_up = any(e["message"] == "job of a dead worker taken up again" for e in second)
+        assert taken_up == (stop == "kill")
         job_ids = {e["job_id"] for e in first + second if e["message"] == "weapon answered"}
         assert len(job_ids) == 1  # the same job, taken up: its log lines carry its id
         assert sent["id"] not in workers[1].log_path.read_text(encoding="utf-8")
