@@ -104,17 +104,26 @@ class Worker:
 
 @pytest.mark.parametrize("stop", ["kill", "term"])
 def test_batch_of_a_stopped_worker_is_finished_once_by_another(
-    stop: str, postgres: PostgresServer, photos: Path, labels: list[dict[str, str]], tmp_path: Path
+    stop: str, postgres: PostgresServer, s3_url: str, photos: Path, labels: list[dict[str, str]], tmp_path: Path
 ) -> None:
     """SIGKILL: the worker's heartbeat stops and the recovery job hands its job over. SIGTERM: the worker stops after
-    the weapon under way and puts the job back in the queue itself."""
-    data = tmp_path / "data"  # one object store folder, as a bucket would be shared
-    url = postgres.new_database()
-    env = {"BASEGUN_DATABASE_URL": url, "BASEGUN_EMBEDDED_WORKER": "false", "BASEGUN_INFERENCE_WORKERS": "1"}
-    server = LiveServer(data, env)
+    the weapon under way and puts the job back in the queue itself. The replica and each worker have a data folder of
+    their own; the bytes are in one bucket."""
+    env = {
+        "BASEGUN_DATABASE_URL": postgres.new_database(),
+        "BASEGUN_OBJECT_STORE_URL": s3_url,
+        "BASEGUN_EMBEDDED_WORKER": "false",
+        "BASEGUN_INFERENCE_WORKERS": "1",
+    }
+    server = LiveServer(tmp_path / "replica", env)
     server.start()
-    worker_env = {**server.env}
-    workers = [Worker(worker_env, tmp_path / "first.log")]
+
+    def worker(name: str) -> Worker:
+        folder = tmp_path / name
+        folder.mkdir()
+        return Worker({**server.env, "BASEGUN_DATA_DIR": str(folder)}, tmp_path / f"{name}.log")
+
+    workers = [worker("first")]
     api = f"{server.url}/api/v1/batches"
     try:
         workers[0].ready()
@@ -125,7 +134,7 @@ def test_batch_of_a_stopped_worker_is_finished_once_by_another(
             return httpx.get(f"{api}/{sent['id']}", timeout=30).json()
 
         wait_for(get, lambda b: b["progress"]["weapons_done"] >= 2)
-        workers.append(Worker(worker_env, tmp_path / "second.log"))
+        workers.append(worker("second"))
         workers[1].ready()
         if stop == "kill":
             workers[0].process.kill()  # no goodbye: its heartbeat stops
@@ -154,7 +163,8 @@ def test_batch_of_a_stopped_worker_is_finished_once_by_another(
         for worker in workers:
             worker.stop()
         server.stop()
-    assert not (data / "batches").exists()  # nothing in the replica's own folder: rows and objects only
+    kept = [p for folder in ("replica", "first", "second") for p in (tmp_path / folder).rglob("*") if p.is_file()]
+    assert not [p for p in kept if "report" in p.name or p.suffix == ".jpg"], kept  # the bytes are in the bucket
 
 
 def test_a_replica_runs_jobs_itself_by_default(postgres: PostgresServer, tmp_path: Path) -> None:

@@ -19,7 +19,6 @@ from basegun.jobs.embedded import EmbeddedRunner
 from basegun.jobs.queue import ProcrastinateQueue, ProcrastinateWorkers
 from basegun.jobs.tasks import Tasks
 from basegun.service import Basegun
-from basegun.storage.opening import open_object_store
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +36,7 @@ class Jobs:
         self.run_here = run_here
         self.concurrency = concurrency
         self.stopping = threading.Event()
-        self.store = BatchStore(service.records.database, open_object_store(settings))
+        self.store = BatchStore(service.records.database, service.objects)
         self._weapons = ThreadPoolExecutor(weapon_threads, thread_name_prefix="batch")
         self.batches = BatchWork(service, self.store, self._weapons, self.stopping.is_set)
         self.batches.clear_spool()
