@@ -21,8 +21,10 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from basegun.accounts.users import Role, User
+from basegun.batch.intake import Intake
+from basegun.batch.store import batch_ref
 from basegun.inference.imaging import Limits
-from basegun.jobs.runtime import Jobs
+from basegun.jobs.runtime import JobCounts, Jobs
 from basegun.records.expert_requests import RequestForm
 from basegun.records.photos import clean_photo
 from basegun.records.tables import batches, outbox, results
@@ -295,6 +297,20 @@ def test_each_mail_reaches_the_mail_server_once(
     assert sorted(r.about for r in sent) == sorted([first["id"], second["id"]])
     assert [r.attempts for r in sent] == [1, 1]
     assert len(mail_server.messages) == 2
+
+
+def test_the_queue_is_counted_for_metrics(database_url: str, tmp_path: Path) -> None:
+    service = Basegun(Settings(data_dir=tmp_path / "data", database_url=database_url))
+    jobs = Jobs(service, run_here=False)  # a replica that only receives: the batch waits
+    try:
+        batch_id = jobs.store.new_id()
+        jobs.store.reserve(batch_id, "client", "lot", time.time() + 3600)
+        jobs.store.accept(batch_id, Intake(), rank=0, progress={})
+        jobs.defer_batch(batch_ref(batch_id), 0)
+        assert jobs.counts() == JobCounts(queued=1, running=0, failed=0, retried=0)
+    finally:
+        jobs.close()
+        service.close()
 
 
 def test_the_purge_job_deletes_expired_results_and_batches(service_at: Callable[..., tuple[Basegun, Jobs]]) -> None:
