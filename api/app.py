@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
 
 from api import docs, logs, problems, uploads
 from api.clients import networks
@@ -31,6 +32,7 @@ from api.routes import (
 from basegun import __version__
 from basegun.accounts.oidc import OidcVerifier
 from basegun.errors import ModelUnavailable
+from basegun.jobs.runtime import Jobs
 from basegun.records.expert_requests import MAX_PHOTOS
 from basegun.service import Basegun
 from basegun.settings import Settings, get_settings
@@ -69,8 +71,13 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
                 raise StartupError(exc.detail) from None
         app.state.service = service
         app.state.inference_pool = InferencePool(settings.inference_workers, settings.inference_queue, service.pixels)
-        log.info("ready", extra={"models": list(service.models.sessions())})
+        # Batches run beside single identifications on half the inference workers, so that neither starves.
+        jobs = Jobs(service, run_here=settings.embedded_worker, weapon_threads=max(1, settings.inference_workers // 2))
+        app.state.jobs = jobs
+        jobs.start()
+        log.info("ready", extra={"models": list(service.models.sessions()), "embedded_worker": jobs.run_here})
         yield
+        await run_in_threadpool(jobs.close)
         app.state.inference_pool.shutdown()
         app.state.service = None
         service.close()
