@@ -13,6 +13,7 @@ from basegun.answering.alarm import AlarmChecker, AlarmTexts, MarkingRules
 from basegun.answering.answers import AnswerMaker
 from basegun.answering.assess import WeaponAssessor
 from basegun.answering.identify import Identifier
+from basegun.answering.markings import FieldParser, MarkingsReader
 from basegun.answering.measure import Measurer, length_rule_of
 from basegun.answering.replica import Markings, ReplicaChecker, ReplicaTexts
 from basegun.catalog.loading import load_catalog
@@ -44,7 +45,10 @@ class Basegun:
         self.answers = AnswerMaker.load(self.catalog)
         self.identifier = Identifier(self.models, self.answers, self.limits, self.measurer)
         rules = MarkingRules.load()
-        self.alarm = AlarmChecker(self.models.text_reader, rules, AlarmTexts.load(), self.limits, self.catalog.notice)
+        parser = FieldParser.load(rules)
+        reader = self.models.text_reader
+        self.alarm = AlarmChecker(reader, parser, AlarmTexts.load(), self.limits, self.catalog.notice)
+        self.markings = MarkingsReader(reader, parser, self.limits, self.catalog.notice)
         self.assessor = WeaponAssessor(self.identifier, self.measurer, self.alarm)
         self.replica = ReplicaChecker(self.catalog, rules, ReplicaTexts.load())
         self.records = Records(settings, self.catalog) if store else None
