@@ -33,6 +33,7 @@ class PhotoReading:
     lines: tuple[TextLine, ...]
     quality: Quality
     size: tuple[int, int]
+    timings: dict[str, float]
 
 
 def legible(line: TextLine, min_confidence: float) -> bool:
@@ -58,34 +59,31 @@ class MarkingsReader:
         self.texts = load_texts("markings")
 
     def read(self, photos: list[bytes], typology: str | None = None) -> MarkingsResult:
-        """Decode each photo (refusing what is not one), read them, find the fields; `typology` (when known)
-        says which reasons apply (a blank-firing calibre bears on a handgun's category)."""
+        """Read one to four photos (refusing what is not one); `typology` (when known) says which reasons apply:
+        a blank-firing calibre bears on a handgun's category."""
         check_photo_count(len(photos))
-        started = time.perf_counter()
-        images = [decode(data, self.limits, self.reader.detail) for data in photos]
-        timings = {"decode": (time.perf_counter() - started) * 1000}
-        return self.read_images([(p.image, p.original_size) for p in images], typology, timings)
+        return self.result([self.read_bytes(data) for data in photos], typology)
 
-    def read_images(
-        self,
-        images: list[tuple[Image.Image, tuple[int, int]]],
-        typology: str | None = None,
-        timings: dict[str, float] | None = None,
-    ) -> MarkingsResult:
-        timings = dict(timings or {})
+    def read_bytes(self, data: bytes) -> PhotoReading:
+        """Decode one uploaded photo and read it (the API runs this once per photo in its inference pool)."""
         started = time.perf_counter()
-        readings = [self.read_photo(image, size) for image, size in images]
-        timings["ocr"] = (time.perf_counter() - started) * 1000
-        result = self.result(readings, typology)
-        timings["total"] = sum(timings.values())
-        return result.model_copy(update={"timings_ms": {k: round(v, 1) for k, v in timings.items()}})
+        photo = decode(data, self.limits, self.reader.detail)
+        decoded = time.perf_counter()
+        reading = self.read_photo(photo.image, photo.original_size)
+        return replace(reading, timings={**reading.timings, "decode": (decoded - started) * 1000})
 
     def read_photo(self, image: Image.Image, size: tuple[int, int] | None = None) -> PhotoReading:
+        started = time.perf_counter()
         quality = assess(image, self.reader.detector.prep.size)
-        return PhotoReading(tuple(self.reader.read(image)), quality, size or image.size)
+        measured = time.perf_counter()
+        lines = tuple(self.reader.read(image))
+        timings = {"quality": (measured - started) * 1000, "ocr": (time.perf_counter() - measured) * 1000}
+        return PhotoReading(lines, quality, size or image.size, timings)
 
     def result(self, readings: list[PhotoReading], typology: str | None = None) -> MarkingsResult:
         """The fields found in every photo's legible lines, with the status and the reasons."""
+        check_photo_count(len(readings))
+        started = time.perf_counter()
         lines = [
             LineRead(**line.to_dict(), image=index, legible=legible(line, self.reader.min_confidence))
             for index, reading in enumerate(readings)
@@ -109,7 +107,7 @@ class MarkingsReader:
             lines=lines,
             photos=[photo_read(r) for r in readings],
             notice=self.notice,
-            timings_ms={},
+            timings_ms=timings_of(readings, (time.perf_counter() - started) * 1000),
         )
 
     def reasons(self, fields: Fields, typology: str | None) -> list[Reason]:
@@ -135,6 +133,17 @@ class MarkingsReader:
         if any(m.kind == "black_powder" for m in fields.marks):
             found.append(Reason(code="black_powder", field="marks", text=texts["black_powder"]))
         return found
+
+
+def timings_of(readings: list[PhotoReading], fields_ms: float) -> dict[str, float]:
+    """Each stage's time over all the photos, the fields' own, and the total."""
+    timings: dict[str, float] = {}
+    for reading in readings:
+        for stage, ms in reading.timings.items():
+            timings[stage] = timings.get(stage, 0.0) + ms
+    timings["fields"] = fields_ms
+    timings["total"] = sum(timings.values())
+    return {stage: round(ms, 1) for stage, ms in timings.items()}
 
 
 def photo_read(reading: PhotoReading) -> PhotoRead:
