@@ -24,6 +24,7 @@ from api.routes import (
     feedback,
     health,
     identify,
+    markings,
     measure,
     models,
     replica,
@@ -31,6 +32,7 @@ from api.routes import (
 )
 from basegun import __version__
 from basegun.accounts.oidc import OidcVerifier
+from basegun.answering.markings.reader import MAX_PHOTOS as MAX_MARKINGS_PHOTOS
 from basegun.errors import ModelUnavailable
 from basegun.jobs.runtime import Jobs
 from basegun.records.expert_requests import MAX_PHOTOS
@@ -109,6 +111,7 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
         typologies,
         models,
         alarm,
+        markings,
         replica,
         batches,
         accounts,
@@ -122,12 +125,15 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
     upload_limit = settings.max_upload_bytes + UPLOAD_OVERHEAD
     app.add_middleware(Admission, path=batches.PATH, admit=batches.admit)
     photos_limit = MAX_PHOTOS * settings.max_upload_bytes + UPLOAD_OVERHEAD
+    markings_limit = MAX_MARKINGS_PHOTOS * settings.max_upload_bytes + UPLOAD_OVERHEAD
 
     def limit_for(path: str) -> int | None:
         if path == batches.PATH:
             return batches.BODY_LIMIT
         if path == expert_requests.PATH:
             return photos_limit
+        if path == markings.PATH:
+            return markings_limit
         return upload_limit if path.startswith("/api/") else None
 
     app.add_middleware(BodyLimit, limit_for=limit_for, timeout=settings.body_timeout_seconds)

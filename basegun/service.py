@@ -10,15 +10,19 @@ import logging
 from typing import Any
 
 from basegun.answering.alarm import AlarmChecker, AlarmTexts, MarkingRules
+from basegun.answering.alarm.quality import Quality
 from basegun.answering.answers import AnswerMaker
 from basegun.answering.assess import WeaponAssessor
 from basegun.answering.identify import Identifier
+from basegun.answering.markings import FieldParser, MarkingsReader, MarkingsResult
+from basegun.answering.markings.reader import PhotoReading
 from basegun.answering.measure import Measurer, length_rule_of
 from basegun.answering.replica import Markings, ReplicaChecker, ReplicaTexts
 from basegun.catalog.loading import load_catalog
 from basegun.errors import InvalidRequest, ModelUnavailable, NotFound
 from basegun.inference.imaging import Limits, decode
 from basegun.inference.pixels import PixelBudget
+from basegun.networks.ocr.reader import TextLine
 from basegun.networks.served import Models
 from basegun.records.records import Records
 from basegun.runtime.disk import DiskBudget
@@ -44,8 +48,11 @@ class Basegun:
         self.answers = AnswerMaker.load(self.catalog)
         self.identifier = Identifier(self.models, self.answers, self.limits, self.measurer)
         rules = MarkingRules.load()
-        self.alarm = AlarmChecker(self.models.text_reader, rules, AlarmTexts.load(), self.limits, self.catalog.notice)
-        self.assessor = WeaponAssessor(self.identifier, self.measurer, self.alarm)
+        parser = FieldParser.load(rules)
+        reader = self.models.text_reader
+        self.alarm = AlarmChecker(reader, parser, AlarmTexts.load(), self.limits, self.catalog.notice)
+        self.markings = MarkingsReader(reader, parser, self.limits, self.catalog.notice)
+        self.assessor = WeaponAssessor(self.identifier, self.measurer, self.alarm, self.markings)
         self.replica = ReplicaChecker(self.catalog, rules, ReplicaTexts.load())
         self.objects = open_object_store(settings)  # every file kept: request and feedback photos, batches
         self.records = Records(settings, self.catalog, self.objects) if store else None
@@ -76,6 +83,41 @@ class Basegun:
     def alarm_check(self, data: bytes) -> dict[str, Any]:
         """Read the markings in a close-up; the answer is stored so that a replica check can cite its id."""
         return self._keep("alarm_check", self.alarm.check(data).to_dict())
+
+    def read_markings(self, readings: list[PhotoReading], identification_id: str | None = None) -> MarkingsResult:
+        """The fields of photos already read (`self.markings.read_bytes`); stored, with its id, for an alarm check
+        or an expert request. With an identification's id, its typology says which reasons apply."""
+        typology = None
+        if identification_id is not None:
+            typology = (self._stored(identification_id, "identification").get("typology") or {}).get("key")
+        result = self.markings.result(readings, typology)
+        if self.store is None:
+            return result
+        return result.model_copy(update={"id": self.store.put("markings", result.model_dump(exclude={"id"}))})
+
+    def alarm_check_of_markings(self, markings_id: str) -> dict[str, Any]:
+        """The alarm check of a stored markings reading: the same lines, fields and photo quality, read again by no
+        OCR."""
+        stored = MarkingsResult.model_validate(self._stored(markings_id, "markings"))
+        lines = tuple(
+            TextLine(line.text, line.confidence, tuple((float(x), float(y)) for x, y in line.box), line.height_px)
+            for line in stored.lines
+        )
+        photo = next((p for p in stored.photos if not p.problems), stored.photos[0])
+        quality = Quality(
+            max(photo.width, photo.height),
+            photo.blur_px,
+            photo.edge_contrast,
+            photo.median_brightness,
+            tuple(photo.problems),  # type: ignore[arg-type]
+        )
+        check = self.alarm.answer(self.alarm.reading(lines), quality, (photo.width, photo.height), {})
+        return self._keep("alarm_check", {**check.to_dict(), "markings_id": markings_id})
+
+    def _stored(self, result_id: str, kind: str) -> dict[str, Any]:
+        if self.store is None:
+            raise NotFound("Results are not kept by this service.", code=f"unknown_{kind}")
+        return self.store.get(result_id, kind)
 
     def replica_check(
         self, typology: str, ammunition: str, alarm_check_id: str | None = None, markings_text: str | None = None

@@ -16,6 +16,7 @@ from PIL import Image
 
 from basegun.answering.alarm import AlarmChecker, AlarmTexts, MarkingRules
 from basegun.answering.alarm.quality import assess
+from basegun.answering.markings import FieldParser
 from basegun.catalog.loading import load_catalog
 from basegun.inference.imaging import Limits, decode
 from basegun.networks.served import Models
@@ -65,7 +66,9 @@ def degraded(checker: AlarmChecker, image: Image.Image) -> None:
 
 def main() -> None:
     models = Models.load(Settings())
-    checker = AlarmChecker(models.text_reader, MarkingRules.load(), AlarmTexts.load(), Limits(), load_catalog().notice)
+    checker = AlarmChecker(
+        models.text_reader, FieldParser.load(MarkingRules.load()), AlarmTexts.load(), Limits(), load_catalog().notice
+    )
     degraded(checker, decode(CLOSE_UP.read_bytes()).image)
 
 

@@ -26,7 +26,8 @@ from tests.postgres import PostgresServer
 from tests.seaweed import SeaweedServer, weed_binary
 from tests.smtp import MailCatcher
 
-PHOTOS = REPO_ROOT.parent / "shared" / "photos"
+# BASEGUN_TEST_PHOTOS: where a worktree is not beside `shared/` (e.g. /work/wt/NAME beside /work/shared).
+PHOTOS = Path(os.environ.get("BASEGUN_TEST_PHOTOS", REPO_ROOT.parent / "shared" / "photos"))
 # The public basegun-ml wheel holds the reference checkpoints; `make test` downloads it here (`make reference-wheel`).
 REFERENCE_WHEEL = REPO_ROOT / "var" / "reference" / "basegun_ml-2.0.7-py3-none-any.whl"
 

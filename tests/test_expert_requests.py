@@ -12,6 +12,7 @@ import pytest
 from PIL import Image
 
 from basegun.accounts.users import Role, User
+from basegun.answering.markings import FieldParser, MarkingsResult
 from basegun.catalog.loading import load_catalog
 from basegun.errors import Conflict, Forbidden, NotFound
 from basegun.inference.imaging import Limits
@@ -185,3 +186,49 @@ def test_mail_subject_stays_one_line(records_at, mail_server: MailCatcher) -> No
     (message,) = mail_server.wait_for(1)
     assert message["Bcc"] is None
     assert "S-1 Bcc: everyone@example.test" in message["Subject"]
+
+
+def markings_reading(records: Records) -> str:
+    """A stored markings reading, as POST /api/v1/markings keeps it."""
+    parsed = FieldParser.load().parse(["BLOW F92", "Z21IBLMAYS02-2203704", "Cal.9mm P.AK"], [0.98, 0.92, 0.97])
+    result = MarkingsResult(
+        status="read", maker=parsed.maker, model=parsed.model, calibre=parsed.calibre,
+        serial_number=parsed.serial_number, marks=list(parsed.marks), listed_alarm_model=True, reasons=[], lines=[],
+        photos=[], notice={"fr": "n", "en": "n"}, timings_ms={},
+    )  # fmt: skip
+    return records.results.put("markings", result.model_dump(exclude={"id"}))
+
+
+def test_submit_keeps_markings_read_apart_from_typed(records_at, mail_server: MailCatcher) -> None:
+    records = records_at(mail_server.port)
+    markings_id = markings_reading(records)
+    typed = {"maker": "Blow", "model": "F92 Auto", "calibre": None, "serial_number": ""}
+    form = RequestForm(**{**FORM.__dict__, "markings_id": markings_id, "typed": typed})
+    submitted = records.expert_requests.submit(AGENT, form, [clean_photo(gps_photo(), Limits())])
+    weapon = submitted["weapon_fields"]
+    assert weapon["markings_id"] == markings_id
+    assert weapon["maker"] == {"value": "Blow", "source": "read", "read": "Blow", "confidence": 0.98}
+    assert (weapon["model"]["value"], weapon["model"]["source"], weapon["model"]["read"]) == (
+        "F92 Auto",
+        "typed",
+        "F92",
+    )
+    assert (weapon["calibre"]["value"], weapon["calibre"]["source"]) == ("9 mm P.A.K.", "read")
+    assert weapon["serial_number"] == {
+        "value": None, "source": "typed", "read": "Z21IBLMAYS02-2203704", "confidence": 0.644
+    }  # fmt: skip
+    assert records.outbox.deliver_pending() == 1
+    body = mail_server.wait_for(1)[0].get_body(("plain",)).get_content()
+    assert "Blow (lu), F92 Auto (saisi), 9 mm P.A.K. (lu)" in body
+
+
+def test_submit_without_markings_has_no_weapon_fields(records_at) -> None:
+    requests = records_at(closed_port()).expert_requests
+    assert requests.submit(AGENT, FORM, [clean_photo(gps_photo(), Limits())])["weapon_fields"] is None
+    typed = RequestForm(**{**FORM.__dict__, "typed": {"serial_number": "AB 1234"}})
+    weapon = requests.submit(AGENT, typed, [clean_photo(gps_photo(), Limits())])["weapon_fields"]
+    assert weapon["serial_number"] == {"value": "AB 1234", "source": "typed", "read": None, "confidence": None}
+    with pytest.raises(NotFound):
+        requests.submit(
+            AGENT, RequestForm(**{**FORM.__dict__, "markings_id": "nope"}), [clean_photo(gps_photo(), Limits())]
+        )

@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import AgentDep, AgentOrExpertDep, ExpertDep
 from api.deps import ServiceDep, infer_upload
+from basegun.answering.markings.confirmed import MAX_TYPED
 from basegun.records.expert_requests import MAX_PHOTOS, Answer, ExpertRequests, RequestForm, Status, check_photo_count
 from basegun.records.photos import MEDIA_TYPE, clean_photo
 from basegun.records.records import Records
@@ -47,7 +48,7 @@ async def read_photos(request: Request, service: Basegun, uploads: list[UploadFi
     "",
     status_code=201,
     summary="Ask the experts to examine a weapon (agents)",
-    form_limits={"max_files": MAX_PHOTOS, "max_fields": 7},
+    form_limits={"max_files": MAX_PHOTOS, "max_fields": 12},
 )
 async def submit(
     request: Request,
@@ -61,8 +62,24 @@ async def submit(
     markings: Annotated[str, Form(max_length=2000)] = "",
     notes: Annotated[str, Form(max_length=4000)] = "",
     identification_id: Annotated[str | None, Form(max_length=64)] = None,
+    markings_id: Annotated[str | None, Form(max_length=64, description="A markings reading of the weapon")] = None,
+    maker: Annotated[str | None, Form(max_length=MAX_TYPED, description="The maker, as the agent confirms it")] = None,
+    model: Annotated[str | None, Form(max_length=MAX_TYPED)] = None,
+    calibre: Annotated[str | None, Form(max_length=MAX_TYPED)] = None,
+    serial_number: Annotated[str | None, Form(max_length=MAX_TYPED)] = None,
 ) -> dict[str, Any]:
-    form = RequestForm(unit, phone, seizure_number, procedure_number, markings, notes, identification_id or None)
+    typed = {"maker": maker, "model": model, "calibre": calibre, "serial_number": serial_number}
+    form = RequestForm(
+        unit,
+        phone,
+        seizure_number,
+        procedure_number,
+        markings,
+        notes,
+        identification_id or None,
+        markings_id or None,
+        typed,
+    )
     cleaned = await read_photos(request, service, photos)
     submitted = await run_in_threadpool(_requests(service).submit, agent, form, cleaned)
     _records(service).send_mail_now()

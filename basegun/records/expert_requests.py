@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -18,6 +18,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from basegun.accounts.users import Role, User, require
+from basegun.answering.markings.confirmed import WeaponFields
+from basegun.answering.markings.result import MarkingsResult
 from basegun.catalog.texts import load_texts
 from basegun.catalog.typologies import Catalog
 from basegun.errors import Conflict, InvalidRequest, NotFound
@@ -46,6 +48,8 @@ class RequestForm:
     markings: str = ""
     notes: str = ""
     identification_id: str | None = None
+    markings_id: str | None = None  # a markings reading of the weapon (POST /api/v1/markings)
+    typed: dict[str, str | None] = field(default_factory=dict)  # the fields as the agent corrected them
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,7 @@ class ExpertRequests:
         summary = None
         if form.identification_id is not None:
             summary = identification_summary(self.results.get(form.identification_id, "identification"))
+        weapon = self._weapon_fields(form)
         request_id = uuid.uuid4().hex
         row = {
             "id": request_id,
@@ -128,6 +133,7 @@ class ExpertRequests:
             "procedure_number": form.procedure_number,
             "markings": form.markings,
             "notes": form.notes,
+            "weapon_fields": weapon.model_dump_json() if weapon is not None else None,
         }
         with self.photos.writing(request_id, cleaned_photos) as photo_ids, self.database.transaction() as connection:
             connection.execute(expert_requests.insert().values(row))
@@ -145,6 +151,14 @@ class ExpertRequests:
                     attach_photos_of=request_id,
                 )
         return self.get(agent, request_id)
+
+    def _weapon_fields(self, form: RequestForm) -> WeaponFields | None:
+        """The markings read (when the form cites a reading), as the agent confirmed or corrected them."""
+        read = None
+        if form.markings_id is not None:
+            read = MarkingsResult.model_validate(self.results.get(form.markings_id, "markings"))
+        weapon = WeaponFields.confirm(read, form.typed, form.markings_id)
+        return weapon if weapon.any or read is not None else None
 
     def list(self, user: User, status: Status | None = None) -> list[dict[str, Any]]:
         """An expert's queue (all requests, oldest first), or an agent's own requests (newest first)."""
@@ -241,6 +255,7 @@ class ExpertRequests:
         return {
             **{key: value or unknown for key, value in row.items() if isinstance(value, str | type(None))},
             "identification": identification,
+            "weapon": _weapon_line(row.get("weapon_fields")) or unknown,
             "photo_count": photo_count,
             "link": f"{self.link}#/expert-requests/{row['id']}",
         }
@@ -269,6 +284,7 @@ class ExpertRequests:
             "notes": row.notes,
             "identification_id": row.identification_id,
             "identification": json.loads(row.identification) if row.identification else None,
+            "weapon_fields": json.loads(row.weapon_fields) if row.weapon_fields else None,
             "photos": [
                 {"id": photo_id, "url": f"/api/v1/expert-requests/{row.id}/photos/{photo_id}"}
                 for photo_id in self.photos.ids(connection, row.id)
@@ -276,3 +292,7 @@ class ExpertRequests:
             "answer": answer,
             "notifications": self.outbox.status_of(connection, row.id),
         }
+
+
+def _weapon_line(stored: str | None) -> str:
+    return WeaponFields.model_validate_json(stored).line() if stored else ""

@@ -48,6 +48,7 @@ expert_requests = sa.Table(
     sa.Column("procedure_number", sa.String(100), nullable=False),
     sa.Column("markings", sa.Text, nullable=False),
     sa.Column("notes", sa.Text, nullable=False),
+    sa.Column("weapon_fields", sa.Text),  # WeaponFields JSON: maker, model, calibre, serial number, read or typed
     sa.Column("answered", sa.Float),
     sa.Column("expert_subject", sa.String(255)),
     sa.Column("expert_name", sa.String(255)),

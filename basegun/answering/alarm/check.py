@@ -1,7 +1,9 @@
 """The alarm-gun check: a close-up of the markings in, one of five answers out, always with its evidence.
 
-The OCR always reads the photo, and a listed model (then a blank-firing mark) read in it is the answer, however
-poor the photo: text read and matched is its own evidence. Otherwise a photo measurably too blurred, dark or washed
+The OCR always reads the photo and the markings reader's field parser (`basegun/answering/markings/fields.py`)
+finds the maker and model in its legible lines with the alarm rules: the alarm check reads the same fields. A listed
+model (then a blank-firing mark) read is the answer, however poor the photo: text read and matched is its own
+evidence. Otherwise a photo measurably too blurred, dark or washed
 out (`basegun/answering/alarm/quality.py`) is answered `unreadable`, so that reading nothing in it is never taken for
 "no alarm marking"; a sharp one is answered `no_alarm_marking` or, when the OCR finds no legible text, `no_text`.
 A small photo is never refused for its size: a strip of markings 32 px tall is read (`MIN_SHORT_SIDE_PX`).
@@ -15,7 +17,7 @@ import re
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from PIL import Image
 
@@ -24,6 +26,9 @@ from basegun.answering.alarm.quality import MIN_SHORT_SIDE_PX, Quality, assess
 from basegun.catalog.texts import DATA_DIR, LANGUAGES, Text, fill, same
 from basegun.inference.imaging import Limits, decode
 from basegun.networks.ocr.reader import TextLine, TextReader
+
+if TYPE_CHECKING:  # the markings reader's parser uses the alarm rules: imported by the service, not here
+    from basegun.answering.markings.fields import FieldParser, Fields
 
 Status = Literal["listed_alarm_model", "blank_firing_mark", "no_alarm_marking", "no_text", "unreadable"]
 STATUSES: tuple[Status, ...] = ("listed_alarm_model", "blank_firing_mark", "no_alarm_marking", "no_text", "unreadable")
@@ -52,11 +57,15 @@ class AlarmTexts:
 
 @dataclass(frozen=True)
 class Reading:
-    """What the OCR read, which lines are legible enough to count, and the markings found in those."""
+    """What the OCR read, which lines are legible enough to count, and the fields and markings found in those."""
 
     lines: tuple[TextLine, ...]
     legible: tuple[bool, ...]
-    findings: Findings
+    fields: Fields
+
+    @property
+    def findings(self) -> Findings:
+        return self.fields.findings
 
 
 @dataclass(frozen=True)
@@ -109,10 +118,10 @@ class AlarmChecker:
     """Quality gate, OCR and marking rules, loaded once; `check` is thread-safe."""
 
     def __init__(
-        self, reader: TextReader, rules: MarkingRules, texts: AlarmTexts, limits: Limits, notice: Text
+        self, reader: TextReader, parser: FieldParser, texts: AlarmTexts, limits: Limits, notice: Text
     ) -> None:
         self.reader = reader
-        self.rules = rules
+        self.parser = parser
         self.texts = texts
         # The service's upload limits, except the shorter side: a strip of markings may be thinner than a photo.
         self.limits = replace(limits, min_side=min(limits.min_side, MIN_SHORT_SIDE_PX))
@@ -135,6 +144,12 @@ class AlarmChecker:
         read_started = time.perf_counter()
         reading = self.read(image)
         timings["ocr"] = (time.perf_counter() - read_started) * 1000
+        return self.answer(reading, quality, photo_size or image.size, timings)
+
+    def answer(
+        self, reading: Reading, quality: Quality, photo_size: tuple[int, int], timings: dict[str, float]
+    ) -> AlarmCheck:
+        """The answer that a reading and the photo's quality give (also for a stored markings reading)."""
         lines, legible, findings = reading.lines, reading.legible, reading.findings
         status: Status = "unreadable"
         if quality.readable:
@@ -152,17 +167,24 @@ class AlarmChecker:
             legible=legible,
             findings=findings,
             notice=self.notice,
-            photo_size=photo_size or image.size,
+            photo_size=photo_size,
             timings_ms=timings,
         )
 
+    @property
+    def rules(self) -> MarkingRules:
+        return self.parser.alarm
+
     def read(self, image: Image.Image) -> Reading:
-        """OCR and marking rules, whatever the photo's quality."""
-        lines = tuple(self.reader.read(image))
+        """OCR and the markings' fields, whatever the photo's quality."""
+        return self.reading(tuple(self.reader.read(image)))
+
+    def reading(self, lines: tuple[TextLine, ...]) -> Reading:
+        """The fields of the legible lines (the markings reader's parser: the same fields, the same rules)."""
         legible = tuple(self._legible(line) for line in lines)
         # Illegible lines are blanked rather than dropped, so that the evidence's line numbers are those of `lines`.
-        findings = self.rules.find([line.text if ok else "" for line, ok in zip(lines, legible, strict=True)])
-        return Reading(lines, legible, findings)
+        texts = [line.text if ok else "" for line, ok in zip(lines, legible, strict=True)]
+        return Reading(lines, legible, self.parser.parse(texts, [line.confidence for line in lines]))
 
     def _legible(self, line: TextLine) -> bool:
         """Read with enough confidence, and long enough to carry a marking."""

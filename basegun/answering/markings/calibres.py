@@ -1,0 +1,144 @@
+"""The calibre grammar: the notations markings use, each normalised to one spelling (`basegun/data/calibres.json`).
+
+Patterns match the line "squeezed" (see the data file): spaces and dots dropped but a decimal point kept, a decimal
+comma read as a point, and the letters OCR reads for digits turned back into digits where they sit between digits.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from basegun.catalog.texts import DATA_DIR
+
+DIGIT_LOOKALIKES = {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2"}
+NUMBER_NEIGHBOURS = set("0123456789./X-") | {""}
+
+
+def squeeze(text: str) -> tuple[str, list[int]]:
+    """The squeezed line, and for each of its characters the index in `text` it comes from (so that whether two
+    characters were apart, `apart`, can still be told)."""
+    kept: list[tuple[str, int]] = []
+    for index, char in enumerate(text):
+        for part in unicodedata.normalize("NFKD", char).upper():
+            if unicodedata.combining(part):
+                continue
+            if part.isascii() and (part.isalnum() or part in "/-.,"):
+                kept.append((part, index))
+    out: list[tuple[str, int]] = []
+    for position, (char, index) in enumerate(kept):
+        before = kept[position - 1][0] if position else ""
+        after = kept[position + 1][0] if position + 1 < len(kept) else ""
+        if char in ".,":
+            # A decimal point: between digits read together, before a number at the start of a word (".22"), or
+            # before an inch calibre glued to a word by the OCR ("CAL.303", "HB.22": two or three digits).
+            glued = before.isdigit() and not any(c.isspace() for c in text[kept[position - 1][1] + 1 : index])
+            starts = index == 0 or text[index - 1].isspace() or (before.isalpha() and _inch_number(kept, position))
+            if after.isdigit() and (glued or starts):
+                out.append((".", index))
+            continue
+        out.append((char, index))
+    chars = [c for c, _ in out]
+    for position, char in enumerate(chars):
+        if char in DIGIT_LOOKALIKES:
+            before = chars[position - 1] if position else ""
+            after = chars[position + 1] if position + 1 < len(chars) else ""
+            digit_side = before.isdigit() or after.isdigit()
+            if digit_side and before in NUMBER_NEIGHBOURS | set("0123456789") and after in NUMBER_NEIGHBOURS:
+                chars[position] = DIGIT_LOOKALIKES[char]
+    return "".join(chars), [i for _, i in out]
+
+
+@dataclass(frozen=True)
+class Calibre:
+    value: str  # may cite the pattern's groups (\1)
+    patterns: tuple[re.Pattern[str], ...]
+    blank_firing: bool
+    kind: str
+
+
+@dataclass(frozen=True)
+class CalibreHit:
+    calibre: Calibre
+    value: str
+    start: int  # in the original text
+    end: int
+
+
+def apart(text: str, origin: list[int], position: int) -> bool:
+    """Whether the squeezed characters at `position - 1` and `position` were apart (a space between them, or an
+    end of the line)."""
+    if position <= 0 or position >= len(origin):
+        return True
+    return any(c.isspace() for c in text[origin[position - 1] + 1 : origin[position]])
+
+
+def bounded(squeezed: str, text: str, origin: list[int], start: int, end: int) -> bool:
+    """A number at either end of a match is not part of a longer number read with it."""
+    glued_left = start > 0 and squeezed[start - 1] in "0123456789." and not apart(text, origin, start)
+    if squeezed[start] in "0123456789." and glued_left:
+        return False
+    if squeezed[end - 1].isdigit() and end < len(squeezed) and squeezed[end].isdigit():
+        return apart(text, origin, end)
+    return True
+
+
+@dataclass(frozen=True)
+class CalibreGrammar:
+    calibres: tuple[Calibre, ...]
+
+    @classmethod
+    def load(cls, path: Path = DATA_DIR / "calibres.json") -> CalibreGrammar:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            tuple(
+                Calibre(
+                    spec["calibre"],
+                    tuple(re.compile(p) for p in spec["patterns"]),
+                    bool(spec.get("blank_firing")),
+                    spec.get("kind", "cartridge"),
+                )
+                for spec in data["calibres"]
+            )
+        )
+
+    def find(self, text: str) -> CalibreHit | None:
+        """The first calibre of the grammar read in the line (the specific come first), where it was read."""
+        squeezed, origin = squeeze(text)
+        for calibre in self.calibres:
+            for pattern in calibre.patterns:
+                match = next(
+                    (m for m in _matches(pattern, squeezed) if bounded(squeezed, text, origin, m.start(), m.end())),
+                    None,
+                )
+                if match:
+                    value = match.expand(calibre.value) if "\\" in calibre.value else calibre.value
+                    return CalibreHit(calibre, value, origin[match.start()], origin[match.end() - 1] + 1)
+        return None
+
+    def rank(self, hit: CalibreHit) -> int:
+        return self.calibres.index(hit.calibre)
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """Every match, from each starting position (a match refused for its edges may hide a good one just after)."""
+    found = []
+    for start in range(len(text)):
+        match = pattern.match(text, start)
+        if match and match.end() > start:
+            found.append(match)
+    return found
+
+
+def _inch_number(kept: list[tuple[str, int]], position: int) -> bool:
+    """Whether two or three digits follow `position`, then no other digit, dot, slash or x ("CAL.303", not
+    "CAL.9mm" nor "CAL.12/70")."""
+    digits = 0
+    for char, _ in kept[position + 1 :]:
+        if not char.isdigit():
+            return 2 <= digits <= 3 and char not in "./,X"
+        digits += 1
+    return 2 <= digits <= 3

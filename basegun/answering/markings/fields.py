@@ -1,0 +1,226 @@
+"""From the lines read to the fields: calibre, marks, maker and model, then the serial number in what is left.
+
+Each finder takes the words it used out of the lines before the next looks, so that "9mm LUGER" is a calibre and not
+the maker Ruger, and a model or calibre is never also taken for a serial number. A listed alarm-gun model is found by
+the alarm rules (`basegun/data/alarm_markings.json`) in the same pass: the alarm check reads these very fields.
+Nothing is taken from a line not legible: a photo without markings gives no field.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from basegun.answering.alarm.markings import Findings, MarkingRules
+from basegun.answering.alarm.terms import Hit, Line, Term
+from basegun.answering.markings.calibres import CalibreGrammar
+from basegun.answering.markings.makers import Maker, MakerBook, ModelPattern, match_quality
+from basegun.answering.markings.marks import MarkBook
+from basegun.answering.markings.result import FieldRead, Mark
+from basegun.answering.markings.spans import span_of, words_at
+
+SERIAL_PREFIX = re.compile(r"^(N[O0°º]?|NR|SN|S/N|SER(IAL)?|SERIE|NUM(ERO)?)[.:°º#]*$", re.IGNORECASE)
+GLUED_SERIAL_PREFIX = re.compile(r"^(N[°º]|NO\.|NR\.|S/N:?|SN:)(?=[A-Z0-9])", re.IGNORECASE)  # "N°B41277"
+SERIAL_TOKEN = re.compile(r"^[A-Z0-9][A-Z0-9/-]*[A-Z0-9]$")
+MIN_SERIAL_DIGITS = 3
+MIN_SERIAL_LENGTH = 4
+MAX_SERIAL_LENGTH = 20
+SERIAL_CONFIDENCE = 0.7  # a line that looks like a serial number may still be another marking
+SERIAL_CONFIDENCE_PREFIXED = 0.95  # written after "N°", "SN", "SERIAL"
+
+
+@dataclass
+class WorkLine:
+    """A legible line, and what of it is still free for the next finder (used characters blanked)."""
+
+    index: int
+    text: str
+    confidence: float
+    free: str
+
+    def take(self, start: int, end: int) -> None:
+        """Blank [start, end) of the text (blanks keep every other character where it is)."""
+        self.free = self.free[:start] + " " * (end - start) + self.free[end:]
+
+    def taken(self, start: int, end: int) -> bool:
+        return not self.free[start:end].strip()
+
+    def field(self, value: str, start: int, end: int, quality: float = 1.0, take: bool = True) -> FieldRead:
+        """A field read in [start, end) of the text (taken from it unless `take` is false)."""
+        read = FieldRead(
+            value=value,
+            text=words_at(self.text, start, end),
+            line=self.index,
+            confidence=round(self.confidence * quality, 3),
+        )
+        if take:
+            self.take(start, end)
+        return read
+
+
+@dataclass(frozen=True)
+class Fields:
+    """The fields read, and the alarm rules' findings in the same lines (for the alarm check)."""
+
+    maker: FieldRead = field(default_factory=FieldRead)
+    model: FieldRead = field(default_factory=FieldRead)
+    calibre: FieldRead = field(default_factory=FieldRead)
+    serial_number: FieldRead = field(default_factory=FieldRead)
+    marks: tuple[Mark, ...] = ()
+    listed_alarm_model: bool = False
+    blank_firing_calibre: bool = False
+    findings: Findings = field(default_factory=lambda: Findings([], [], [], []))
+
+
+@dataclass(frozen=True)
+class FieldParser:
+    """The data files, loaded once; `parse` is pure and thread-safe."""
+
+    makers: MakerBook
+    calibres: CalibreGrammar
+    marks: MarkBook
+    alarm: MarkingRules
+
+    @classmethod
+    def load(cls, alarm: MarkingRules | None = None) -> FieldParser:
+        return cls(MakerBook.load(), CalibreGrammar.load(), MarkBook.load(), alarm or MarkingRules.load())
+
+    def parse(self, texts: list[str], confidences: list[float] | None = None) -> Fields:
+        """Fields from the legible lines' texts (an illegible line is given as ""; its index still counts)."""
+        confidences = confidences or [1.0] * len(texts)
+        lines = [WorkLine(i, t, c, t) for i, (t, c) in enumerate(zip(texts, confidences, strict=True)) if t.strip()]
+        findings = self.alarm.find(texts)
+        calibre, blank_calibre = self._calibre(lines)
+        marks = self._marks(lines)
+        maker, model, listed = self._listed(lines, findings)
+        if maker.value is None:
+            maker, found = self._maker(lines)
+            model = self._spelt(model, maker.value) if listed else self._model(lines, found)
+        serial = self._serial(lines)
+        return Fields(maker, model, calibre, serial, marks, listed, blank_calibre, findings)
+
+    def _calibre(self, lines: list[WorkLine]) -> tuple[FieldRead, bool]:
+        hits = [(line, hit) for line in lines if (hit := self.calibres.find(line.free)) is not None]
+        if not hits:
+            return FieldRead(), False
+        line, hit = min(hits, key=lambda h: (self.calibres.rank(h[1]), h[0].index))
+        read = line.field(hit.value, hit.start, hit.end, take=False)
+        for other, other_hit in hits:  # the calibre repeated elsewhere is not a serial number either
+            other.take(other_hit.start, other_hit.end)
+        return read, hit.calibre.blank_firing
+
+    def _marks(self, lines: list[WorkLine]) -> tuple[Mark, ...]:
+        marks: dict[str, Mark] = {}
+        for line in lines:
+            taken: list[tuple[int, int]] = []
+            for rule, term, hit in self.marks.find(Line.of(line.text)):
+                start, end = span_of(line.text, hit.start, hit.end)
+                value = rule.value.replace("#", hit.read[3:]) if "#" in rule.value else rule.value
+                if value in marks or any(start < e and s < end for s, e in taken):
+                    continue
+                read = line.field(value, start, end, match_quality(term, hit))
+                marks[value] = Mark(kind=rule.kind, **read.model_dump())
+                taken.append((start, end))
+        return tuple(marks.values())
+
+    def _listed(self, lines: list[WorkLine], findings: Findings) -> tuple[FieldRead, FieldRead, bool]:
+        """A listed alarm model found by the alarm rules gives the maker and model, as the alarm check answers."""
+        if not findings.listed_models:
+            return FieldRead(), FieldRead(), False
+        match = findings.listed_models[0]
+        by_index = {line.index: line for line in lines}
+        maker_name, model_name = match.rule.label["maker"], match.rule.label["model"]
+        maker = FieldRead()
+        model = FieldRead(value=model_name)
+        for term, index, hit in match.found:
+            line = by_index[index]
+            read = line.field("", *span_of(line.text, hit.start, hit.end), match_quality(term, hit), take=False)
+            if maker_name and term.text == _compact(maker_name) and maker.value is None:
+                maker = read.model_copy(update={"value": self._maker_spelling(maker_name)})
+            elif model.text is None:
+                model = self._spelt(read.model_copy(update={"value": model_name}), maker_name)
+        for _, index, hit in match.found:
+            by_index[index].take(*span_of(by_index[index].text, hit.start, hit.end))
+        return maker, model, True
+
+    def _maker_spelling(self, name: str) -> str:
+        maker = self.makers.named(name)
+        return maker.name if maker else name
+
+    def _spelt(self, model: FieldRead, maker_name: str | None) -> FieldRead:
+        """A listed model as the makers file spells it for its maker (BLOW 'F92 AUTO' is 'F92 Auto')."""
+        maker = self.makers.named(maker_name) if maker_name else None
+        if maker is None or model.value is None:
+            return model
+        wanted = _compact(model.value)
+        spelt = next((p.model for p in maker.models if not p.numbered and _compact(p.term.text) == wanted), None)
+        return model.model_copy(update={"value": spelt}) if spelt else model
+
+    def _maker(self, lines: list[WorkLine]) -> tuple[FieldRead, tuple[Maker, WorkLine, Hit] | None]:
+        best: tuple[tuple[int, float, int, int], Maker, Term, WorkLine, Hit] | None = None
+        for order, maker in enumerate(self.makers.makers):
+            for line in lines:
+                for term, hit in maker.find(Line.of(line.free)):
+                    quality = match_quality(term, hit)
+                    key = (-(hit.end - hit.start), -quality, line.index, order)
+                    if best is None or key < best[0]:
+                        best = (key, maker, term, line, hit)
+        if best is None:
+            return FieldRead(), None
+        _, maker, term, line, hit = best
+        read = line.field(maker.name, *span_of(line.free, hit.start, hit.end), match_quality(term, hit), take=False)
+        return read, (maker, line, hit)
+
+    def _model(self, lines: list[WorkLine], found: tuple[Maker, WorkLine, Hit] | None) -> FieldRead:
+        """The maker's own patterns first (the longest read), then a model written as such ("MOD. 12")."""
+        patterns: tuple[ModelPattern, ...] = found[0].models if found else ()
+        for group in (patterns, self.makers.generic_models):
+            best: tuple[tuple[int, int, int, int], ModelPattern, WorkLine, Hit] | None = None
+            for order, pattern in enumerate(group):
+                for line in lines:
+                    for hit in pattern.find(line.free):
+                        if pattern.after_maker and not _right_after(found, line, hit):
+                            continue
+                        key = (int(pattern.numbered), -(hit.end - hit.start), line.index, order)
+                        if best is None or key < best[0]:
+                            best = (key, pattern, line, hit)
+            if best is not None:
+                _, pattern, line, hit = best
+                span = span_of(line.free, hit.start, hit.end)
+                number = span_of(line.free, *pattern.number_span(hit.start, hit.end))
+                value = pattern.value(re.sub(r"[^0-9/-]", "", line.free[number[0] : number[1]]))
+                return line.field(value, *span, match_quality(pattern.term, hit))
+        return FieldRead()
+
+    def _serial(self, lines: list[WorkLine]) -> FieldRead:
+        """The token that looks most like a serial number (digits, letters, dashes), in what no other field took."""
+        best: tuple[tuple[int, int, int], FieldRead] | None = None
+        for line in lines:
+            tokens = line.free.split()
+            for position, raw in enumerate(tokens):
+                token = raw.strip(".,:;()[]'\"").upper()
+                glued = GLUED_SERIAL_PREFIX.match(token)
+                token = token[glued.end() :] if glued else token
+                digits = sum(c.isdigit() for c in token)
+                if not (MIN_SERIAL_LENGTH <= len(token) <= MAX_SERIAL_LENGTH and SERIAL_TOKEN.match(token)):
+                    continue
+                if digits < MIN_SERIAL_DIGITS:
+                    continue
+                prefixed = bool(glued) or (position > 0 and bool(SERIAL_PREFIX.match(tokens[position - 1])))
+                quality = SERIAL_CONFIDENCE_PREFIXED if prefixed else SERIAL_CONFIDENCE
+                key = (-int(prefixed), -digits, line.index)
+                read = FieldRead(
+                    value=token, text=raw.strip(), line=line.index, confidence=round(line.confidence * quality, 3)
+                )
+                if best is None or key < best[0]:
+                    best = (key, read)
+        return best[1] if best else FieldRead()
+
+
+def _right_after(found: tuple[Maker, WorkLine, Hit] | None, line: WorkLine, hit: Hit) -> bool:
+    """A bare number is a model only right after the maker's name ("GLOCK 17")."""
+    return found is not None and found[1] is line and hit.start == found[2].end
+
+
+def _compact(text: str) -> str:
+    return Line.of(text).compact
