@@ -7,14 +7,16 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from prometheus_client import CollectorRegistry
 
-from api import docs, logs, problems, uploads
+from api import docs, logs, metrics, problems, uploads
 from api.clients import networks
 from api.inference import InferencePool
-from api.middleware import Admission, BodyLimit, CrossSiteGuard, RateLimit, RequestContext
+from api.middleware import Admission, BodyLimit, CrossSiteGuard, RateLimit, ReadinessGate, RequestContext
 from api.routes import (
     accounts,
     alarm,
@@ -32,8 +34,11 @@ from basegun import __version__
 from basegun.accounts.oidc import OidcVerifier
 from basegun.errors import ModelUnavailable
 from basegun.records.expert_requests import MAX_PHOTOS
+from basegun.runtime.metrics import JobQueueCollector
+from basegun.runtime.readiness import Dependency, Readiness, ReadinessChecks
 from basegun.service import Basegun
 from basegun.settings import Settings, get_settings
+from basegun.storage.opening import open_object_store
 
 log = logging.getLogger("basegun.api")
 
@@ -54,6 +59,26 @@ def provider_origins(settings: Settings) -> tuple[str, ...]:
     return (f"{parts.scheme}://{parts.netloc}",)
 
 
+def dependencies(settings: Settings, service: Basegun) -> list[Dependency]:
+    """What this replica needs to take work: its database, the object store the settings name, its models."""
+
+    def models() -> None:
+        if not service.models.sessions():
+            raise ModelUnavailable("No model is loaded.")
+
+    needed = [Dependency("models", models)]
+    if service.records is not None:
+        engine = service.records.database.engine
+
+        def database() -> None:
+            with engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+
+        needed.append(Dependency("database", database))
+    needed.append(Dependency("object_store", open_object_store(settings).check))
+    return needed
+
+
 def create_app(settings: Settings | None = None, service: Basegun | None = None) -> FastAPI:
     """The app; `service` is loaded at start-up unless given already loaded (as `basegun serve` does)."""
     settings = settings or get_settings()
@@ -69,8 +94,14 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
                 raise StartupError(exc.detail) from None
         app.state.service = service
         app.state.inference_pool = InferencePool(settings.inference_workers, settings.inference_queue, service.pixels)
+        if service.records is not None:
+            app.state.metrics = CollectorRegistry(auto_describe=False)
+            app.state.metrics.register(JobQueueCollector(service.records.database.engine))
+        app.state.readiness = ReadinessChecks(dependencies(settings, service))
         log.info("ready", extra={"models": list(service.models.sessions())})
         yield
+        app.state.readiness.stop()
+        app.state.readiness = None
         app.state.inference_pool.shutdown()
         app.state.service = None
         service.close()
@@ -87,6 +118,8 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
         form_limits={"max_files": 1, "max_fields": 4},  # one photo: the batch route allows more
     )
     app.state.service = None
+    app.state.readiness = None
+    app.state.metrics = None
     app.state.settings = settings
     app.state.verifier = (
         OidcVerifier(settings.oidc_issuer, settings.oidc_audience, settings.oidc_roles_claim)
@@ -97,6 +130,7 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
     uploads.spool_to_disk_beyond(settings.upload_spool_bytes)
     for module in (
         health,
+        metrics,
         identify,
         measure,
         typologies,
@@ -130,6 +164,12 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
         cost_for=lambda path: COST_BY_PATH.get(path, 1) if path.startswith("/api/") else 0,
     )
     app.add_middleware(CrossSiteGuard, allowed_origins=settings.cors_origins)
+
+    def readiness() -> Readiness | None:
+        checks: ReadinessChecks | None = app.state.readiness
+        return checks.state() if checks is not None else None
+
+    app.add_middleware(ReadinessGate, state=readiness)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -137,6 +177,7 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
             allow_methods=["GET", "POST"],
             allow_headers=["*"],
         )
+    app.add_middleware(metrics.HttpMetrics)
     app.add_middleware(
         RequestContext, trusted_proxies=networks(settings.trusted_proxies), connect_to=provider_origins(settings)
     )

@@ -17,6 +17,7 @@ from typing import Any
 from basegun.answering.assess import WeaponAssessor, WeaponResult
 from basegun.batch.intake import Intake
 from basegun.inference.pixels import PixelBudget, pixels_in
+from basegun.runtime.metrics import BATCH_PHOTOS
 
 
 @dataclass
@@ -86,6 +87,7 @@ def run(
     lock = threading.Lock()
 
     def photo_done() -> None:
+        BATCH_PHOTOS.inc()
         with lock:
             progress.photos_done += 1
             on_progress(progress)
