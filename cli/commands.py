@@ -108,6 +108,21 @@ def server_limits(settings: Settings) -> dict[str, Any]:
     }
 
 
+def migrate(_args: argparse.Namespace) -> int:
+    """Prepare what replicas and workers share, once before they start (a one-shot job in deploy/): the database
+    schema at its latest migration, and the object store checked writable."""
+    from basegun.records.database import Database
+    from basegun.storage.opening import open_object_store
+
+    settings = get_settings()
+    database = Database(settings.database)  # migrates to the latest revision, under a lock
+    database.close()
+    open_object_store(settings).check()
+    print(f"database migrated: {database.url.render_as_string(hide_password=True)}")
+    print(f"object store writable: {settings.object_store_url or settings.data_dir / 'objects'}")
+    return 0
+
+
 def export_dataset(args: argparse.Namespace) -> int:
     from basegun.records.dataset_export import export_from_settings
 
@@ -134,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp = commands.add_parser("export-dataset", help="corrected photos and expert answers as labelled folders")
     exp.add_argument("--out", type=Path, required=True, metavar="DIR", help="a new folder for `basegun-train fit`")
     exp.set_defaults(run=export_dataset)
+    mig = commands.add_parser("migrate", help="migrate the database and check the object store, before a rollout")
+    mig.set_defaults(run=migrate)
     srv = commands.add_parser("serve", help="serve the API and the web app")
     srv.add_argument("--host", default="127.0.0.1")
     srv.add_argument("--port", type=int, default=8000)

@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from api.app import create_app
+from api.clients import client_address, networks
 from api.logs import JsonFormatter
 from basegun.runtime.log_context import job_context, request_id
 from basegun.settings import Settings
@@ -220,3 +221,10 @@ def test_access_log_carries_the_request_id(client: TestClient) -> None:
         access.setLevel(level)
     sent = [line for line in lines.lines if line["message"] == "request" and line["path"] == "/api/v1/identify"]
     assert [line["request_id"] for line in sent] == [response.headers["x-request-id"]]
+
+
+def test_forwarded_for_on_several_lines_is_read_whole() -> None:
+    """A proxy may add its own X-Forwarded-For line under the client's: the last line is the proxy's word."""
+    headers = [(b"x-forwarded-for", b"6.6.6.6"), (b"x-forwarded-for", b"198.51.100.7")]
+    scope = {"type": "http", "client": ("10.0.0.2", 1234), "headers": headers}
+    assert client_address(scope, networks(["10.0.0.0/8"])) == "198.51.100.7"

@@ -25,10 +25,10 @@ from starlette.requests import ClientDisconnect
 from api.app import create_app
 from api.clients import client_address, networks, rate_key
 from api.inference import InferencePool
-from api.logs import request_id
 from api.middleware import BodyLimit, RateLimit, redacted
 from basegun.batch.manager import fair_next
 from basegun.batch.report import to_csv
+from basegun.runtime.log_context import request_id
 from basegun.settings import Settings
 from tests.images import encode, wall
 
