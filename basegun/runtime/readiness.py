@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from basegun.errors import BasegunError
-from basegun.runtime.periodic import Every
 
 log = logging.getLogger(__name__)
 
@@ -56,12 +55,19 @@ class ReadinessChecks:
         self, dependencies: list[Dependency], every: float = CHECK_EVERY_SECONDS, stalled_after: float | None = None
     ) -> None:
         self.dependencies = dependencies
+        self.every = every
         self.stalled_after = stalled_after if stalled_after is not None else 5 * every
         self._lock = threading.Lock()
         self._checks: dict[str, str] = {}
         self._checking: tuple[str, float] | None = None
+        self._stopping = threading.Event()
         self.run()
-        self._timer = Every(every, self.run, "readiness")
+        self._thread = threading.Thread(target=self._loop, name="readiness", daemon=True)
+        self._thread.start()
+
+    def _loop(self) -> None:
+        while not self._stopping.wait(self.every):
+            self.run()
 
     def run(self) -> None:
         """Check every dependency once, in turn; a change of state is logged."""
@@ -94,4 +100,6 @@ class ReadinessChecks:
         return Readiness(checks)
 
     def stop(self) -> None:
-        self._timer.stop()
+        """Stop checking; a check held by a dependency that does not answer is left to end with the process."""
+        self._stopping.set()
+        self._thread.join(timeout=self.every)
