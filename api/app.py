@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CollectorRegistry
+from starlette.concurrency import run_in_threadpool
 
 from api import docs, logs, metrics, problems, uploads
 from api.clients import networks
@@ -33,6 +34,7 @@ from api.routes import (
 from basegun import __version__
 from basegun.accounts.oidc import OidcVerifier
 from basegun.errors import ModelUnavailable
+from basegun.jobs.runtime import Jobs
 from basegun.records.expert_requests import MAX_PHOTOS
 from basegun.runtime.metrics import JobQueueCollector
 from basegun.runtime.readiness import Dependency, Readiness, ReadinessChecks
@@ -94,14 +96,19 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
                 raise StartupError(exc.detail) from None
         app.state.service = service
         app.state.inference_pool = InferencePool(settings.inference_workers, settings.inference_queue, service.pixels)
+        # Batches run beside single identifications on half the inference workers, so that neither starves.
+        jobs = Jobs(service, run_here=settings.embedded_worker, weapon_threads=max(1, settings.inference_workers // 2))
+        app.state.jobs = jobs
+        jobs.start()
         if service.records is not None:
             app.state.metrics = CollectorRegistry(auto_describe=False)
             app.state.metrics.register(JobQueueCollector(service.records.database.engine))
         app.state.readiness = ReadinessChecks(dependencies(settings, service))
-        log.info("ready", extra={"models": list(service.models.sessions())})
+        log.info("ready", extra={"models": list(service.models.sessions()), "embedded_worker": jobs.run_here})
         yield
         app.state.readiness.stop()
         app.state.readiness = None
+        await run_in_threadpool(jobs.close)
         app.state.inference_pool.shutdown()
         app.state.service = None
         service.close()

@@ -22,7 +22,6 @@ from basegun.inference.pixels import PixelBudget
 from basegun.networks.served import Models
 from basegun.records.records import Records
 from basegun.runtime.disk import DiskBudget
-from basegun.runtime.periodic import Every
 from basegun.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -51,13 +50,9 @@ class Basegun:
         self.store = self.records.results if self.records else None
         self.pixels = PixelBudget(settings.decode_pixel_budget)
         self.disk = DiskBudget(settings.data_dir, settings.data_quota_bytes, settings.min_free_bytes)
-        self._purger: Every | None = None
-        if self.store is not None:
-            self.purge()
-            self._purger = Every(settings.purge_every_seconds, self.purge, "results-purge")
 
     def purge(self) -> None:
-        """Results go when their time is up: at start, then on a timer, even on a server never restarted."""
+        """Results go when their time is up: called by the periodic purge job (`basegun/jobs/`)."""
         if self.store is not None and (purged := self.store.purge_expired()):
             log.info("expired results deleted", extra={"count": purged})
 
@@ -102,7 +97,5 @@ class Basegun:
         return {"id": result_id, **answer}
 
     def close(self) -> None:
-        if self._purger is not None:
-            self._purger.stop()
         if self.records is not None:
             self.records.close()

@@ -1,4 +1,5 @@
-"""`basegun`: identify photos from the command line, triage a seizure's folder, or serve the API and the web app."""
+"""`basegun`: identify photos from the command line, triage a seizure's folder, serve the API and the web app, or run
+background jobs (`basegun worker`)."""
 
 from __future__ import annotations
 
@@ -98,6 +99,29 @@ def serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def worker(args: argparse.Namespace) -> int:
+    """Run background jobs only (batches, mail, the purge): no HTTP. With PostgreSQL, as many as wanted, anywhere;
+    with SQLite, on the machine of the data folder (one process of those sharing it runs the jobs)."""
+    from api import logs
+    from api.memory import return_large_buffers
+    from basegun.jobs.runtime import Jobs
+    from basegun.service import Basegun
+
+    settings = get_settings()
+    logs.configure(settings.log_level)
+    os.umask(0o077)
+    return_large_buffers()
+    service = Basegun(settings)
+    jobs = Jobs(service, run_here=True, concurrency=args.concurrency, weapon_threads=settings.inference_workers)
+    logging.getLogger("basegun.worker").info("worker ready", extra={"concurrency": args.concurrency})
+    try:
+        jobs.run_forever()
+    finally:
+        jobs.close()
+        service.close()
+    return 0
+
+
 def server_limits(settings: Settings) -> dict[str, Any]:
     """uvicorn's limits from the settings; X-Forwarded-* are left to the app, which trusts only listed proxies."""
     return {
@@ -155,6 +179,9 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--host", default="127.0.0.1")
     srv.add_argument("--port", type=int, default=8000)
     srv.set_defaults(run=serve)
+    wrk = commands.add_parser("worker", help="run background jobs only (batches, mail, the purge)")
+    wrk.add_argument("--concurrency", type=int, default=1, help="batches run at once by this process (PostgreSQL)")
+    wrk.set_defaults(run=worker)
     return parser
 
 

@@ -1,4 +1,4 @@
-"""Batches through the HTTP API: hostile archives, uploads grouped by folder, restarts, retention."""
+"""Batches through the HTTP API: hostile archives, uploads grouped by folder, restarts that resume, retention."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from basegun.batch.archive import BatchLimits, unpack_zip
 from basegun.batch.manager import batch_ref
 from basegun.errors import BatchRejected
+from basegun.records.tables import batches
 from basegun.settings import Settings
 from tests.conftest import LiveServer
 
@@ -214,20 +216,27 @@ def test_batch_expired_is_deleted_with_its_photos(photos: Path, tmp_path: Path) 
         report = client.get(batch["reports"]["report.json"]).json()
     assert report["retention"]["days"] == 7
     assert "7" in report["notices"]["retention"]["fr"]
-    folder = tmp_path / "batches" / batch["id"]
-    state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
-    state["created_at"] -= 8 * 86400  # eight days later
-    (folder / "state.json").write_text(json.dumps(state), encoding="utf-8")
+    objects = tmp_path / "objects" / "batches" / batch["id"]
+    assert {p.name for p in objects.iterdir()} == {"report.json", "report.csv", "report.html", "thumbs"}
+    engine = sa.create_engine(settings.database)
+    with engine.begin() as connection:  # eight days later
+        connection.execute(
+            batches.update().values(created=batches.c.created - 8 * 86400, expires=batches.c.expires - 8 * 86400)
+        )
+    engine.dispose()
     with TestClient(create_app(settings)) as client:
         assert_problem(client.get(f"/api/v1/batches/{batch['id']}"), 404, "unknown_batch")
-    assert not folder.exists()
+        deadline = time.monotonic() + 30  # the purge job runs as the service starts
+        while objects.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    assert not objects.exists()
 
 
 # Restarts, with the real server process
 
 
 @pytest.mark.parametrize("stop", ["graceful", "crash"])
-def test_batch_restart_marks_running_batch_interrupted(
+def test_batch_cut_by_a_restart_resumes_without_analysing_a_weapon_twice(
     stop: str, photos: Path, labels: list[dict[str, str]], tmp_path: Path
 ) -> None:
     server = LiveServer(tmp_path / "data")
@@ -246,7 +255,7 @@ def test_batch_restart_marks_running_batch_interrupted(
         measure = [r["path"] for r in labels if r["kind"] == "measure" and r["expected"]]
         entries = {f"arme {i:02d}/{Path(p).name}": (photos / p).read_bytes() for i, p in enumerate(measure * 4)}
         second = httpx.post(api, files={"archive": ("b.zip", make_zip(entries))}, timeout=120).json()
-        wait(lambda: get(second["id"]), lambda b: b["status"] == "running" and b["progress"]["weapons_done"] >= 1)
+        cut = wait(lambda: get(second["id"]), lambda b: b["status"] == "running" and b["progress"]["weapons_done"] >= 1)
         if stop == "graceful":
             server.stop()
         else:
@@ -254,16 +263,22 @@ def test_batch_restart_marks_running_batch_interrupted(
             server.process.wait()
         server.start()
 
-        after = get(second["id"])
-        assert after["status"] == "interrupted"
-        assert 1 <= len(after["weapons"]) < len(entries)
+        after = wait(lambda: get(second["id"]), lambda b: b["status"] not in UNFINISHED)
+        assert after["status"] == "finished"
+        assert sorted(w["name"] for w in after["weapons"]) == sorted({name.split("/")[0] for name in entries})
         report = httpx.get(f"{server.url}{after['reports']['report.json']}", timeout=30).json()
-        assert report["batch"]["status"] == "interrupted"
-        assert report["notices"]["stopped"]["fr"]
-        if stop == "crash":  # found at the next start, and said so in the server's log (a file, never a pipe)
-            logged = [json.loads(line) for line in server.log_path.read_text(encoding="utf-8").splitlines()]
-            restarted = [e for e in logged if e.get("message") == "batch interrupted by a restart"]
-            assert [e["batch"] for e in restarted] == [batch_ref(second["id"])]  # never the id: a credential
+        assert report["batch"]["status"] == "finished"
+        assert [w["name"] for w in report["weapons"]] == [w["name"] for w in after["weapons"]]
+        assert "stopped" not in report["notices"]
+
+        # Both runs' log lines carry the job's id (never the batch id: a credential).
+        logged = [json.loads(line) for line in server.log_path.read_text(encoding="utf-8").splitlines()]
+        job = [e for e in logged if e.get("job_id") == f"batch-{batch_ref(second['id'])}"]
+        answered = [e["position"] for e in job if e["message"] == "weapon answered"]
+        assert sorted(answered) == list(range(len(entries)))  # each weapon analysed once, across both runs
+        (resumed,) = [e for e in job if e["message"] == "batch resumed"]
+        assert resumed["weapons_done"] >= cut["progress"]["weapons_done"]
+        assert second["id"] not in server.log_path.read_text(encoding="utf-8")
         assert get(first["id"])["status"] == "finished"
         assert httpx.get(f"{server.url}{first['reports']['report.csv']}", timeout=30).content == first_csv
     finally:

@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope
 
@@ -26,12 +26,11 @@ MEDIA_TYPES = {"report.json": "application/json", "report.csv": "text/csv; chars
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Start the batch manager once the service is loaded (it marks batches cut short by a restart)."""
-    service = app.state.service
-    workers = max(1, service.settings.inference_workers // 2)
-    app.state.batches = await run_in_threadpool(BatchManager, service, batch_limits(service), workers)
+    """The batch manager, once the service and its jobs are ready (`api/app.py`)."""
+    service, jobs = app.state.service, app.state.jobs
+    key = await run_in_threadpool(jobs.store.client_key)
+    app.state.batches = BatchManager(service, jobs.batches, batch_limits(service), jobs.defer_batch, key)
     yield
-    await run_in_threadpool(app.state.batches.close)
     app.state.batches = None
 
 
@@ -96,6 +95,14 @@ async def batch_status(batch_id: str, batches: BatchesDep) -> dict[str, Any]:
     return with_urls(await run_in_threadpool(batches.status, batch_id))
 
 
+@router.post(
+    "/{batch_id}/cancel",
+    summary="Cancel a batch: the weapons under way finish, the others are not analysed; the report lists those done",
+)
+async def cancel_batch(batch_id: str, batches: BatchesDep) -> dict[str, Any]:
+    return with_urls(await run_in_threadpool(batches.cancel, batch_id))
+
+
 @router.get("/{batch_id}/report.css", include_in_schema=False)
 async def report_style(batch_id: str) -> Response:
     """The HTML report's style: served pages may not use inline styles (Content-Security-Policy)."""
@@ -104,10 +111,9 @@ async def report_style(batch_id: str) -> Response:
 
 @router.get("/{batch_id}/{report}", summary="A finished batch's report: report.csv, report.html or report.json")
 async def batch_report(batch_id: str, report: str, batches: BatchesDep) -> Response:
-    path = await run_in_threadpool(batches.report_file, batch_id, report)
+    data = await run_in_threadpool(batches.report, batch_id, report)
     headers = {"cache-control": "no-store"}
     if report == "report.html":
-        html = await run_in_threadpool(path.read_text, "utf-8")
-        return HTMLResponse(for_serving(html), headers=headers)
+        return HTMLResponse(for_serving(data.decode("utf-8")), headers=headers)
     headers["content-disposition"] = f'attachment; filename="basegun-{batch_id[:8]}-{report}"'
-    return FileResponse(path, media_type=MEDIA_TYPES[report], headers=headers)
+    return Response(data, media_type=MEDIA_TYPES[report], headers=headers)

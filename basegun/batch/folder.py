@@ -25,7 +25,8 @@ def triage_folder(
 ) -> dict[str, Any]:
     """Analyse every weapon in `folder`, write report.json, report.csv and report.html into `out`; the report."""
     intake = from_folder(folder)
-    results = run(service.assessor, intake, executor, on_progress, pixels=service.pixels)
+    by_position = run(service.assessor, intake.weapons, executor, on_progress, pixels=service.pixels)
+    results = [by_position[position] for position in sorted(by_position)]
     report = build_report(
         batch_id=str(uuid.uuid4()),
         name=folder.resolve().name,

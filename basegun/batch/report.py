@@ -134,12 +134,20 @@ def _retention_text(retention: Retention | None) -> Text:
     )
 
 
+def render_reports(report: dict[str, Any], thumbnails: dict[str, bytes], lang: str = "fr") -> dict[str, bytes]:
+    """report.json, report.csv and report.html, by name."""
+    return {
+        "report.json": json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"),
+        "report.csv": ("\ufeff" + to_csv(report, lang)).encode("utf-8"),
+        "report.html": render_html(report, thumbnails, lang).encode("utf-8"),
+    }
+
+
 def write_reports(report: dict[str, Any], thumbnails: dict[str, bytes], folder: Path, lang: str = "fr") -> None:
-    """Write report.json, report.csv and report.html into `folder`, each atomically (a reader never sees half)."""
+    """Write the three reports into `folder`, each atomically (a reader never sees half)."""
     private_folder(folder)
-    _write(folder / "report.json", json.dumps(report, ensure_ascii=False, indent=1))
-    _write(folder / "report.csv", "\ufeff" + to_csv(report, lang))
-    _write(folder / "report.html", render_html(report, thumbnails, lang))
+    for name, data in render_reports(report, thumbnails, lang).items():
+        write_private(folder / name, data)
 
 
 def to_csv(report: dict[str, Any], lang: str = "fr") -> str:
@@ -226,10 +234,6 @@ def _number(value: float | None, lang: str) -> str:
     if value is None:
         return ""
     return str(value).replace(".", ",") if lang == "fr" else str(value)
-
-
-def _write(path: Path, text: str) -> None:
-    write_private(path, text.encode("utf-8"))
 
 
 def now() -> datetime:

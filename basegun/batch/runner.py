@@ -7,15 +7,17 @@ few percent of two processes (benchmarks/triage.py), without a second copy of th
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Executor
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
 from basegun.answering.assess import WeaponAssessor, WeaponResult
-from basegun.batch.intake import Intake
+from basegun.answering.weapon import Weapon
 from basegun.inference.pixels import PixelBudget, pixels_in
 from basegun.runtime.metrics import BATCH_PHOTOS
 
@@ -29,6 +31,7 @@ class Progress:
     photos_done: int = 0
     weapons_done: int = 0
     started: float = field(default_factory=time.monotonic)
+    photos_before: int = 0  # done before this run started (a batch resumed): not counted in its rate
 
     @property
     def elapsed(self) -> float:
@@ -36,8 +39,9 @@ class Progress:
 
     @property
     def rate(self) -> float | None:
-        """Photos per second so far."""
-        return self.photos_done / self.elapsed if self.photos_done else None
+        """Photos per second so far in this run."""
+        done = self.photos_done - self.photos_before
+        return done / self.elapsed if done > 0 else None
 
     @property
     def seconds_left(self) -> float | None:
@@ -71,20 +75,35 @@ def _duration(seconds: float) -> str:
 
 def run(
     assessor: WeaponAssessor,
-    intake: Intake,
+    weapons: Sequence[Weapon],
     executor: Executor,
     on_progress: Callable[[Progress], None] = lambda _: None,
     on_weapon: Callable[[int, WeaponResult], None] = lambda _i, _r: None,
     pixels: PixelBudget | None = None,
-) -> list[WeaponResult]:
-    """Assess every weapon of `intake` on `executor` (its size bounds the parallel work); results in intake order.
+    *,
+    done: Collection[int] = (),
+    fetch: Callable[[int, Weapon], AbstractContextManager[Weapon]] = lambda _i, weapon: nullcontext(weapon),
+    stop: Callable[[], bool] = lambda: False,
+) -> dict[int, WeaponResult]:
+    """Assess every weapon of `weapons` but those in `done` on `executor` (its size bounds the parallel work); the
+    results by position.
 
-    `on_weapon(index, result)` is called as each weapon finishes, from the worker thread that finished it. With
-    `pixels`, a weapon waits until its largest photo fits in the shared pixel budget (memory).
+    `fetch(position, weapon)` gives the weapon with its photos readable (spooled from the object store) for as long as
+    it is assessed. `on_weapon(position, result)` is called as each weapon finishes, from the worker thread that
+    finished it. A weapon not yet started is left when `stop()` says so (a cancel, a worker stopping). With `pixels`,
+    a weapon waits until its largest photo fits in the shared pixel budget (memory).
     """
     pixels = pixels or PixelBudget(1 << 62)
-    progress = Progress(photos_total=intake.photo_count, weapons_total=len(intake.weapons))
+    already = sum(len(weapons[i].photos) for i in done)
+    progress = Progress(
+        photos_total=sum(len(w.photos) for w in weapons),
+        weapons_total=len(weapons),
+        photos_done=already,
+        weapons_done=len(done),
+        photos_before=already,
+    )
     lock = threading.Lock()
+    results: dict[int, WeaponResult] = {}
 
     def photo_done() -> None:
         BATCH_PHOTOS.inc()
@@ -92,19 +111,23 @@ def run(
             progress.photos_done += 1
             on_progress(progress)
 
-    def one(index: int) -> WeaponResult:
-        weapon = intake.weapons[index]
-        with pixels.hold(max(pixels_in(photo.path) for photo in weapon.photos)):
+    def one(position: int) -> None:
+        if stop():
+            return
+        with fetch(position, weapons[position]) as weapon, pixels.hold(max(pixels_in(p.path) for p in weapon.photos)):
             result = assessor.assess(weapon, photo_done)
         with lock:
             progress.weapons_done += 1
-            on_weapon(index, result)
+            results[position] = result
+            on_weapon(position, result)
             on_progress(progress)
-        return result
 
-    futures = [executor.submit(one, index) for index in range(len(intake.weapons))]
+    context = contextvars.copy_context  # a job's log lines carry its id in the pool's threads too
+    futures = [executor.submit(context().run, one, i) for i in range(len(weapons)) if i not in done]
     try:
-        return [future.result() for future in futures]
+        for future in futures:
+            future.result()
     finally:
         for future in futures:
             future.cancel()  # only those not started: after a failure, the batch stops there
+    return results

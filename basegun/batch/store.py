@@ -1,183 +1,307 @@
-"""Batches kept on disk under the data folder: one folder per batch, so that a report survives a restart and
-every process serving the same data folder sees the same batches.
+"""Batches on the database and the object store, so that any replica answers about any batch and any worker runs it.
 
-`<data_dir>/batches/<id>/` holds:
-- `state.json`: status, progress, who sent it (a keyed hash, never the address). Small, replaced atomically on each
-  change; a batch without one was never accepted.
-- `intake.json` (the weapons and their photos) and `skipped.json` (the files set aside), written once.
-- `weapons.jsonl`: one line per weapon answer, appended as each finishes (never the whole list rewritten).
-- `photos/` under generated names, deleted once the report is written; `thumbs/` (pixels only, no metadata);
-  the three reports.
-- `upload.lock`, held by the process receiving the batch until it is accepted.
-
-Every file is created 0600 and every folder 0700. Batches older than the retention period are deleted.
+The database holds a batch's row (status, progress, who sent it as a keyed hash, its intake and skipped files, a
+cancel request) and one row per weapon answered (unique per batch and position: a weapon is never counted twice).
+The object store holds the bytes under `batches/<id>/`: `photos/<file>` until the report is written,
+`thumbs/<position>.jpg` (pixels only) and the three reports. No replica's data folder holds any of them.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import re
-import shutil
+import secrets
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from basegun.answering.weapon import PhotoFile, Skipped, Weapon
 from basegun.batch.intake import Intake
-from basegun.batch.locks import FileLock, held_elsewhere
 from basegun.errors import NotFound
-from basegun.runtime.files import append_private, private_folder, write_private
-
-log = logging.getLogger(__name__)
+from basegun.records.database import Database
+from basegun.records.tables import batch_weapons, batches, service_keys
+from basegun.storage.objects import ObjectStore
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
-STATE = "state.json"
-UPLOAD_LOCK = "upload.lock"
-UNFINISHED = ("queued", "running")  # a batch still being analysed is never purged under its own feet
-ABANDONED_AFTER_SECONDS = 60  # an upload folder with no state and no live owner, older than this, is debris
+RECEIVING = "receiving"  # counted against the limits while its upload is read; never shown
+UNFINISHED = (RECEIVING, "queued", "running")  # a batch still being analysed is never purged under its own feet
+FINAL = ("finished", "interrupted", "failed", "cancelled")
+ABANDONED_AFTER_SECONDS = 3600  # a batch still `receiving` after this lost its replica mid-upload
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    """A batch as stored; `intake` names each photo's object key."""
+
+    id: str
+    name: str
+    client: str
+    status: str
+    rank: int
+    created: float
+    expires: float
+    progress: dict[str, Any]
+    error: dict[str, str] | None
+    cancel_requested: bool
+    intake: list[dict[str, Any]]
+    skipped: list[Skipped]
+
+    @property
+    def photo_count(self) -> int:
+        return sum(len(weapon["photos"]) for weapon in self.intake)
+
+
+def prefix(batch_id: str) -> str:
+    return f"batches/{batch_id}/"
+
+
+def photo_key(batch_id: str, file: str) -> str:
+    return f"{prefix(batch_id)}photos/{file}"
+
+
+def thumb_key(batch_id: str, position: int) -> str:
+    return f"{prefix(batch_id)}thumbs/{position:04d}.jpg"
+
+
+def report_key(batch_id: str, name: str) -> str:
+    return f"{prefix(batch_id)}{name}"
 
 
 class BatchStore:
-    """The batches folder; ids are generated here and checked before any path is built from one."""
+    """Batch rows and their objects; ids are generated here and checked before any key is built from one."""
 
-    def __init__(self, root: Path, retention_days: float) -> None:
-        self.root = private_folder(root)
-        self.retention_seconds = retention_days * 86400
+    def __init__(self, database: Database, objects: ObjectStore) -> None:
+        self.database = database
+        self.objects = objects
 
-    def new_id(self) -> str:
+    @staticmethod
+    def new_id() -> str:
         return uuid.uuid4().hex
 
-    def folder(self, batch_id: str) -> Path:
+    @staticmethod
+    def checked(batch_id: str) -> str:
         if not _ID.match(batch_id):
             raise NotFound(f"No batch with id {batch_id!r}.", code="unknown_batch")
-        return self.root / batch_id
+        return batch_id
 
-    # Writing
+    def client_key(self) -> bytes:
+        """The key of client references, the same for every replica (made by the first that needs it)."""
+        query = sa.select(service_keys.c.value).where(service_keys.c.name == "client")
+        with self.database.transaction() as connection:
+            key = connection.execute(query).scalar_one_or_none()
+        if key is None:
+            try:
+                with self.database.transaction() as connection:
+                    connection.execute(service_keys.insert().values(name="client", value=secrets.token_bytes(32)))
+            except sa.exc.IntegrityError:
+                pass  # another replica made it first: theirs is read below
+            with self.database.transaction() as connection:
+                key = connection.execute(query).scalar_one()
+        return bytes(key)
 
-    @contextmanager
-    def receiving(self, batch_id: str) -> Iterator[Path]:
-        """The new batch's folder, owned (locked) by this process while its upload is unpacked."""
-        folder = private_folder(self.folder(batch_id))
-        lock = FileLock(folder / UPLOAD_LOCK)
-        lock.acquire()
-        try:
-            yield folder
-        finally:
-            lock.release()
-            (folder / UPLOAD_LOCK).unlink(missing_ok=True)
+    # Receiving
 
-    def accept(self, state: dict[str, Any], intake: Intake) -> None:
-        """Record a received batch: its photos and skipped files, then its state (which makes it exist)."""
-        folder = self.folder(state["id"])
+    def reserve(self, batch_id: str, client: str, name: str, expires: float) -> tuple[int, int]:
+        """Count a new batch as open (`receiving`) before its upload is read, then how many this client and every
+        client have open, this one included: inserted first and counted after, two replicas receiving at once both
+        see each other, so the limits hold across replicas."""
+        with self.database.transaction() as connection:
+            connection.execute(
+                batches.insert().values(
+                    id=batch_id,
+                    name=name,
+                    client=client,
+                    status=RECEIVING,
+                    rank=0,
+                    created=time.time(),
+                    expires=expires,
+                    progress="{}",
+                    error=None,
+                    cancel_requested=False,
+                    intake="[]",
+                    skipped="[]",
+                )
+            )
+        with self.database.transaction() as connection:
+            open_ = connection.execute(
+                sa.select(batches.c.client, sa.func.count())
+                .where(batches.c.status.in_(UNFINISHED), batches.c.expires > time.time())
+                .group_by(batches.c.client)
+            ).all()
+        counts = {row[0]: int(row[1]) for row in open_}
+        return counts.get(client, 0), sum(counts.values())
+
+    def open_counts(self, client: str) -> tuple[int, int]:
+        """Batches open for `client` and for everyone (receiving, queued or running)."""
+        with self.database.transaction() as connection:
+            rows = connection.execute(
+                sa.select(batches.c.client, sa.func.count())
+                .where(batches.c.status.in_(UNFINISHED), batches.c.expires > time.time())
+                .group_by(batches.c.client)
+            ).all()
+        counts = {row[0]: int(row[1]) for row in rows}
+        return counts.get(client, 0), sum(counts.values())
+
+    def put_photo(self, batch_id: str, path: Path) -> str:
+        """Copy one spooled photo into the object store; its file name, as the intake records it."""
+        self.objects.put(photo_key(batch_id, path.name), path.read_bytes())
+        return path.name
+
+    def accept(self, batch_id: str, intake: Intake, rank: int, progress: dict[str, Any]) -> None:
+        """The upload is stored: the batch waits its turn (its photos are already in the object store)."""
         weapons = [{"name": w.name, "photos": [[p.name, p.path.name] for p in w.photos]} for w in intake.weapons]
-        _write_json(folder / "intake.json", weapons)
-        _write_json(folder / "skipped.json", [s.to_dict() for s in intake.skipped])
-        self.save(state)
-
-    def save(self, state: dict[str, Any]) -> None:
-        _write_json(self.folder(state["id"]) / STATE, state)
-
-    def add_weapon(self, batch_id: str, answer: dict[str, Any]) -> None:
-        line = json.dumps(answer, ensure_ascii=False, separators=(",", ":")) + "\n"
-        append_private(self.folder(batch_id) / "weapons.jsonl", line.encode("utf-8"))
+        with self.database.transaction() as connection:
+            connection.execute(
+                batches.update()
+                .where(batches.c.id == batch_id)
+                .values(
+                    status="queued",
+                    rank=rank,
+                    progress=_dump(progress),
+                    intake=_dump(weapons),
+                    skipped=_dump([s.to_dict() for s in intake.skipped]),
+                )
+            )
 
     def delete(self, batch_id: str) -> None:
-        shutil.rmtree(self.folder(batch_id), ignore_errors=True)
+        """The row and every object of the batch."""
+        with self.database.transaction() as connection:
+            connection.execute(batches.delete().where(batches.c.id == batch_id))
+        self.objects.delete_prefix(prefix(batch_id))
+
+    # Running
+
+    def set_status(
+        self, batch_id: str, status: str, *, when: tuple[str, ...], error: dict[str, str] | None = None
+    ) -> bool:
+        """Move the batch to `status` if it is in one of `when`; whether it moved (another process may have first)."""
+        with self.database.transaction() as connection:
+            moved = connection.execute(
+                batches.update()
+                .where(batches.c.id == batch_id, batches.c.status.in_(when))
+                .values(status=status, error=_dump(error) if error else None)
+            )
+        return moved.rowcount == 1
+
+    def request_cancel(self, batch_id: str) -> None:
+        with self.database.transaction() as connection:
+            connection.execute(batches.update().where(batches.c.id == batch_id).values(cancel_requested=True))
+
+    def cancel_requested(self, batch_id: str) -> bool:
+        with self.database.transaction() as connection:
+            value = connection.execute(
+                sa.select(batches.c.cancel_requested).where(batches.c.id == batch_id)
+            ).scalar_one_or_none()
+        return value is None or bool(value)  # a batch deleted under its runner: stop too
+
+    def save_progress(self, batch_id: str, progress: dict[str, Any]) -> None:
+        with self.database.transaction() as connection:
+            connection.execute(batches.update().where(batches.c.id == batch_id).values(progress=_dump(progress)))
+
+    def add_weapon(self, batch_id: str, position: int, answer: dict[str, Any], thumbnail: bytes | None) -> bool:
+        """Record one weapon's answer (its thumbnail first); False when it was already recorded (by a worker whose
+        job was taken up while it still ran): the weapon then counts once."""
+        if thumbnail is not None:
+            self.objects.put(thumb_key(batch_id, position), thumbnail)
+        try:
+            with self.database.transaction() as connection:
+                connection.execute(
+                    batch_weapons.insert().values(
+                        batch_id=batch_id, position=position, answer=_dump(answer), thumbnail=thumbnail is not None
+                    )
+                )
+        except sa.exc.IntegrityError:
+            return False
+        return True
+
+    def next_queued(self) -> str | None:
+        """The batch to run next: lowest rank (its client had fewer open), then the oldest."""
+        with self.database.transaction() as connection:
+            return connection.execute(
+                sa.select(batches.c.id)
+                .where(batches.c.status == "queued")
+                .order_by(batches.c.rank, batches.c.created)
+                .limit(1)
+            ).scalar_one_or_none()
+
+    def ids_with_status(self, *statuses: str) -> list[str]:
+        with self.database.transaction() as connection:
+            return list(connection.execute(sa.select(batches.c.id).where(batches.c.status.in_(statuses))).scalars())
 
     def delete_photos(self, batch_id: str) -> None:
         """Once the report is written the photos have served: only the thumbnails (pixels only) stay."""
-        shutil.rmtree(self.folder(batch_id) / "photos", ignore_errors=True)
+        self.objects.delete_prefix(f"{prefix(batch_id)}photos/")
 
     # Reading
 
-    def load(self, batch_id: str) -> dict[str, Any]:
-        path = self.folder(batch_id) / STATE
-        try:
-            state: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise NotFound(f"No batch with id {batch_id!r} (it may have expired).", code="unknown_batch") from None
-        if state["created_at"] < time.time() - self.retention_seconds:
+    def load(self, batch_id: str) -> BatchRow:
+        with self.database.transaction() as connection:
+            row = connection.execute(sa.select(batches).where(batches.c.id == self.checked(batch_id))).one_or_none()
+        if row is None or row.status == RECEIVING or row.expires < time.time():
             raise NotFound(f"No batch with id {batch_id!r} (it may have expired).", code="unknown_batch")
-        return state
-
-    def weapons(self, batch_id: str) -> list[dict[str, Any]]:
-        """The answers of the weapons done, in the order they finished (each with its `index` in the batch)."""
-        path = self.folder(batch_id) / "weapons.jsonl"
-        if not path.is_file():
-            return list(self.load(batch_id).get("weapons", []))  # a batch kept by a version without the file
-        answers = []
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                answers.append(json.loads(line))
-            except ValueError:
-                continue  # a line still being written by the runner
-        return answers
-
-    def skipped(self, batch_id: str) -> list[Skipped]:
-        path = self.folder(batch_id) / "skipped.json"
-        items = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else self.load(batch_id).get("skipped")
-        return [Skipped(**item) for item in items or []]
-
-    def intake(self, batch_id: str) -> Intake:
-        folder = self.folder(batch_id)
-        weapons = json.loads((folder / "intake.json").read_text(encoding="utf-8"))
-        return Intake(
-            weapons=[
-                Weapon(w["name"], tuple(PhotoFile(name, folder / "photos" / file) for name, file in w["photos"]))
-                for w in weapons
-            ],
-            skipped=self.skipped(batch_id),
+        return BatchRow(
+            id=row.id,
+            name=row.name,
+            client=row.client,
+            status=row.status,
+            rank=row.rank,
+            created=row.created,
+            expires=row.expires,
+            progress=json.loads(row.progress),
+            error=json.loads(row.error) if row.error else None,
+            cancel_requested=bool(row.cancel_requested),
+            intake=json.loads(row.intake),
+            skipped=[Skipped(**item) for item in json.loads(row.skipped)],
         )
 
-    def states(self) -> list[dict[str, Any]]:
-        """Every batch with a readable state (a folder without one was never accepted)."""
-        found = []
-        for folder in self.root.iterdir():
-            path = folder / STATE
-            if not (_ID.match(folder.name) and path.is_file()):
-                continue
-            try:
-                found.append(json.loads(path.read_text(encoding="utf-8")))
-            except (OSError, ValueError):
-                log.warning("unreadable batch state left alone", extra={"path": str(path)})
-        return found
+    def weapons(self, batch_id: str) -> dict[int, dict[str, Any]]:
+        """The answers of the weapons done, by position in the batch."""
+        with self.database.transaction() as connection:
+            rows = connection.execute(
+                sa.select(batch_weapons.c.position, batch_weapons.c.answer).where(batch_weapons.c.batch_id == batch_id)
+            ).all()
+        return {row.position: json.loads(row.answer) for row in rows}
+
+    def thumbnails(self, batch_id: str) -> dict[int, bytes]:
+        with self.database.transaction() as connection:
+            positions = connection.execute(
+                sa.select(batch_weapons.c.position).where(
+                    batch_weapons.c.batch_id == batch_id, batch_weapons.c.thumbnail.is_(True)
+                )
+            ).scalars()
+            wanted = list(positions)
+        return {position: self.objects.get(thumb_key(batch_id, position)) for position in wanted}
+
+    @staticmethod
+    def weapon_of(row: BatchRow, position: int, folder: Path) -> Weapon:
+        """Weapon `position` of the batch, its photos where `fetch` will have spooled them (under `folder`)."""
+        weapon = row.intake[position]
+        return Weapon(weapon["name"], tuple(PhotoFile(name, folder / file) for name, file in weapon["photos"]))
 
     # Clearing
 
     def purge_expired(self) -> int:
-        """Delete every batch past the retention period: its photos, thumbnails and reports."""
-        limit = time.time() - self.retention_seconds
-        expired = [s["id"] for s in self.states() if s["created_at"] < limit and s["status"] not in UNFINISHED]
+        """Delete every batch past its retention (rows and objects), and uploads abandoned by a dead replica."""
+        now = time.time()
+        with self.database.transaction() as connection:
+            expired = list(
+                connection.execute(
+                    sa.select(batches.c.id).where(
+                        sa.or_(
+                            sa.and_(batches.c.expires < now, batches.c.status.in_(FINAL)),
+                            sa.and_(batches.c.status == RECEIVING, batches.c.created < now - ABANDONED_AFTER_SECONDS),
+                        )
+                    )
+                ).scalars()
+            )
         for batch_id in expired:
             self.delete(batch_id)
         return len(expired)
 
-    def delete_abandoned(self) -> int:
-        """Delete folders of uploads that never got a state and that no live process is still receiving."""
-        limit = time.time() - ABANDONED_AFTER_SECONDS
-        abandoned = [
-            folder
-            for folder in self.root.iterdir()
-            if _ID.match(folder.name)
-            and not (folder / STATE).is_file()
-            and _changed(folder) < limit
-            and not held_elsewhere(folder / UPLOAD_LOCK)
-        ]
-        for folder in abandoned:
-            shutil.rmtree(folder, ignore_errors=True)
-        return len(abandoned)
 
-
-def _changed(folder: Path) -> float:
-    try:
-        return folder.stat().st_mtime
-    except FileNotFoundError:
-        return time.time()
-
-
-def _write_json(path: Path, value: object) -> None:
-    write_private(path, json.dumps(value, ensure_ascii=False).encode("utf-8"))
+def _dump(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -1,8 +1,12 @@
 """Mail to the experts and to agents, through an outbox: a message is written in the same transaction as what it
-announces, then sent; a mail server that is down loses nothing, the message stays pending and is tried again.
+announces, then sent by a job (`send_mail`, `basegun/jobs/`); a mail server that is down loses nothing, the message
+stays pending and the periodic sweep queues it again.
 
-Several server processes may share the outbox: each message is claimed for a while before it is sent, so that two
-processes never send it twice at once.
+Who sends a message is the job queue's decision (one job per message, locked by its id). The row's short claim is
+only a guard that makes a duplicate job harmless: two jobs for one message never both reach the mail server. A
+process that dies between the mail server's acceptance and the row marked sent leaves the message pending: it is
+sent again once the claim has expired (at least once, never lost), with the same Message-ID, by which mail clients
+recognise the copy.
 """
 
 from __future__ import annotations
@@ -10,7 +14,6 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
-import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -40,7 +43,7 @@ class SmtpSettings:
 
 
 class Outbox:
-    """Queued messages, sent by `deliver_pending()`; `status_of(about)` says what became of a thing's messages."""
+    """Queued messages, each sent by `send(id)`; `status_of(about)` says what became of a thing's messages."""
 
     def __init__(self, database: Database, smtp: SmtpSettings | None, photos: PhotoStore) -> None:
         self.database = database
@@ -83,20 +86,25 @@ class Outbox:
             for row in connection.execute(query.order_by(outbox.c.created))
         ]
 
-    def deliver_pending(self) -> int:
-        """Send every pending message this process can claim; returns how many were sent."""
+    def pending(self) -> list[str]:
+        """The messages not sent yet, oldest first (none when no mail server is set: they wait for one)."""
         if self.smtp is None:
-            return 0
+            return []
         with self.database.transaction() as connection:
             pending = connection.execute(
                 sa.select(outbox.c.id).where(outbox.c.sent.is_(None)).order_by(outbox.c.created)
             ).scalars()
-            ids = list(pending)
-        sent = 0
-        for message_id in ids:
-            if self._claim(message_id):
-                sent += self._send(message_id)
-        return sent
+            return list(pending)
+
+    def send(self, message_id: str) -> bool:
+        """Send one message unless it is sent or being sent; whether this call sent it."""
+        if self.smtp is None or not self._claim(message_id):
+            return False
+        return self._send(message_id) == 1
+
+    def deliver_pending(self) -> int:
+        """Send every pending message this process can claim; returns how many were sent."""
+        return sum(self.send(message_id) for message_id in self.pending())
 
     def _claim(self, message_id: str) -> bool:
         now = time.time()
@@ -140,6 +148,7 @@ class Outbox:
         message["From"] = self.smtp.sender
         message["To"] = row.recipient
         message["Subject"] = row.subject
+        message["Message-ID"] = f"<{row.id}@basegun>"  # the same on a copy sent again after a crash
         message.set_content(row.body)
         for number, data in enumerate(attachments, start=1):
             message.add_attachment(data, maintype="image", subtype="jpeg", filename=f"photo-{number}.jpg")
@@ -153,36 +162,3 @@ class Outbox:
             if self.smtp.user:
                 server.login(self.smtp.user, self.smtp.password or "")
             server.send_message(message)
-
-
-class DeliveryLoop:
-    """A background thread that sends the outbox when woken (a new message) and every `interval` seconds (retries)."""
-
-    def __init__(self, outbox_: Outbox, interval: float) -> None:
-        self.outbox = outbox_
-        self.interval = interval
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="mail", daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
-        self._thread.join(timeout=SMTP_TIMEOUT + 5)
-
-    def _run(self) -> None:
-        while True:
-            self._wake.wait(self.interval)
-            self._wake.clear()
-            if self._stop.is_set():
-                return
-            try:
-                self.outbox.deliver_pending()
-            except Exception:  # the thread must outlive any one failure (a database down for a while…)
-                log.exception("outbox not delivered; trying again later")

@@ -1,13 +1,15 @@
 """Everything the service keeps in its database, built once from the settings: results, expert requests, feedback,
-the mail outbox (and the thread that sends it), and their shared photo store."""
+the mail outbox (sent by jobs, `basegun/jobs/`), and their shared photo store."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from basegun.catalog.typologies import Catalog
 from basegun.records.database import Database
 from basegun.records.expert_requests import ExpertRequests
 from basegun.records.feedback import FeedbackStore
-from basegun.records.mail import DeliveryLoop, Outbox, SmtpSettings
+from basegun.records.mail import Outbox, SmtpSettings
 from basegun.records.photos import PhotoStore
 from basegun.records.results import ResultStore
 from basegun.settings import Settings
@@ -27,7 +29,7 @@ def smtp_settings(settings: Settings) -> SmtpSettings | None:
 
 
 class Records:
-    """The database and its repositories; `close()` stops the mail thread and the engine."""
+    """The database and its repositories; `close()` stops the engine."""
 
     def __init__(self, settings: Settings, catalog: Catalog) -> None:
         self.database = Database(settings.database)
@@ -45,16 +47,11 @@ class Records:
             settings.public_url,
         )
         self.feedback = FeedbackStore(self.database, self.results, self.photos, catalog)
-        self.mail = DeliveryLoop(self.outbox, settings.mail_retry_seconds) if smtp else None
-        if self.mail is not None:
-            self.mail.start()
+        self.mail_queued: Callable[[], None] = lambda: None  # set by the job queue (`basegun/jobs/`)
 
     def send_mail_now(self) -> None:
-        """Wake the mail thread after a transaction that queued mail has been committed."""
-        if self.mail is not None:
-            self.mail.wake()
+        """After a transaction that queued mail has been committed: a job per message."""
+        self.mail_queued()
 
     def close(self) -> None:
-        if self.mail is not None:
-            self.mail.stop()
         self.database.close()

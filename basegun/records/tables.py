@@ -84,3 +84,40 @@ outbox = sa.Table(
     sa.Column("last_error", sa.Text),
     sa.Column("claimed_until", sa.Float),
 )
+
+# A batch of a station's seizure (`basegun/batch/`): its state here, its photos, thumbnails and reports in the object
+# store under `batches/<id>/`. `rank` is how many batches its client had open when it came (fairness: lower first).
+batches = sa.Table(
+    "batches",
+    metadata,
+    sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("client", sa.String(16), nullable=False, index=True),
+    sa.Column("status", sa.String(16), nullable=False, index=True),
+    sa.Column("rank", sa.Integer, nullable=False),
+    sa.Column("created", sa.Float, nullable=False, index=True),
+    sa.Column("expires", sa.Float, nullable=False),
+    sa.Column("progress", sa.Text, nullable=False),
+    sa.Column("error", sa.Text),
+    sa.Column("cancel_requested", sa.Boolean, nullable=False),
+    sa.Column("intake", sa.Text, nullable=False),
+    sa.Column("skipped", sa.Text, nullable=False),
+)
+
+# One row per weapon answered: the primary key makes a weapon counted once, whichever worker answered it.
+batch_weapons = sa.Table(
+    "batch_weapons",
+    metadata,
+    sa.Column("batch_id", sa.String(32), sa.ForeignKey("batches.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("answer", sa.Text, nullable=False),
+    sa.Column("thumbnail", sa.Boolean, nullable=False),
+)
+
+# Random keys the whole fleet shares, made once by whichever process needs one first (the key of client references).
+service_keys = sa.Table(
+    "service_keys",
+    metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("value", sa.LargeBinary, nullable=False),
+)
