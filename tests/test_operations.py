@@ -133,7 +133,9 @@ def own_postgres() -> Iterator[PostgresServer]:
 
 
 def test_database_down_takes_the_replica_out_until_it_is_back(own_postgres: PostgresServer, tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, database_url=own_postgres.new_database(), rate_limit_per_minute=0)
+    settings = Settings(  # a fleet's replica: its jobs are the workers'
+        data_dir=tmp_path, database_url=own_postgres.new_database(), rate_limit_per_minute=0, embedded_worker=False
+    )
     with TestClient(create_app(settings)) as client:
         assert client.get("/readyz").status_code == 200
         own_postgres.halt()
@@ -168,7 +170,8 @@ def test_metrics_read_the_job_queue_table(postgres: PostgresServer, tmp_path: Pa
                 "VALUES ('default', %s, %s, %s)",
                 (task, status, attempts),
             )
-    with TestClient(create_app(Settings(data_dir=tmp_path, database_url=url, rate_limit_per_minute=0))) as client:
+    settings = Settings(data_dir=tmp_path, database_url=url, rate_limit_per_minute=0, embedded_worker=False)
+    with TestClient(create_app(settings)) as client:
         found = samples(client)
     assert value(found, "basegun_jobs", task="run_batch", status="todo") == 2
     assert value(found, "basegun_jobs", task="run_batch", status="doing") == 1

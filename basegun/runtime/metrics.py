@@ -36,10 +36,11 @@ JOB_COUNTS = sa.text(
 class JobQueueCollector(Collector):
     """Read at scrape time from the job table every worker shares, so any replica gives the fleet's numbers.
 
-    `basegun_jobs{task,status}`: jobs by procrastinate status (`todo` queued, `doing` running, `failed`, `succeeded`,
-    `cancelled`, `aborted`); `basegun_jobs_retried{task,status}`: those among them taken up again at least once (a
-    retry after an error, or a job whose worker died). No table (SQLite, schema not applied): no samples. The database
-    down: no samples and a warning; `/readyz` says so.
+    `basegun_jobs{task,status}`: jobs by procrastinate status (`todo` queued, `doing` running, `failed`, `cancelled`,
+    `aborted`; `succeeded` ones are deleted by the workers, so their count is the batch photos' and the mail's own);
+    `basegun_jobs_retried{task,status}`: those among them taken up again at least once (a retry after an error, or a
+    job whose worker died). No table (SQLite, schema not applied): no samples. The database down: no samples and a
+    warning; `/readyz` says so.
     """
 
     def __init__(self, engine: sa.Engine) -> None:

@@ -106,6 +106,13 @@ class Process:
         except TimeoutError as exc:
             raise TimeoutError(f"{exc}\n{self.log_tail()}") from None
 
+    def ready(self) -> bool:
+        """Whether it is ready for work; each kind of process says how it knows."""
+        return self.alive
+
+    def start(self, timeout: float = 90) -> None:
+        start_together([self], timeout)
+
     def kill(self) -> None:
         """SIGKILL, as a machine that dies: nothing is finished or cleaned up."""
         if self.process is not None and self.alive:
@@ -128,8 +135,17 @@ def basegun_env(data_dir: Path, settings: dict[str, str]) -> dict[str, str]:
     return {**os.environ, "BASEGUN_DATA_DIR": str(data_dir), "BASEGUN_LOG_LEVEL": "INFO", **settings}
 
 
+def start_together(processes: list[Process], timeout: float = 90) -> None:
+    """Start every process, then wait for each to be ready (models load in parallel); all within `timeout`."""
+    for process in processes:
+        process.spawn()
+    deadline = time.monotonic() + timeout
+    for process in processes:
+        process.wait_for("ready", process.ready, max(1.0, deadline - time.monotonic()))
+
+
 class Replica(Process):
-    """`basegun serve` on `port`, its data folder its own; `start()` returns once `/readyz` answers 200."""
+    """`basegun serve` on `port`, its data folder its own; ready once `/readyz` answers 200."""
 
     def __init__(self, name: str, port: int, data_dir: Path, settings: dict[str, str]) -> None:
         command = [sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1", "--port", str(port)]
@@ -138,29 +154,33 @@ class Replica(Process):
         self.data_dir = data_dir
         self.url = f"http://127.0.0.1:{port}"
 
-    def start(self, timeout: float = 90) -> None:
+    def spawn(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.spawn()
-        self.wait_for("/readyz 200", lambda: get(f"{self.url}/readyz", timeout=2)[0] == 200, timeout)
+        super().spawn()
+
+    def ready(self) -> bool:
+        return get(f"{self.url}/readyz", timeout=2)[0] == 200
 
     def stop(self, sig: signal.Signals = signal.SIGINT) -> None:
         super().stop(sig)  # uvicorn's graceful stop
 
 
 class Worker(Process):
-    """`basegun worker --concurrency N`; `start()` returns once it logs that it is ready."""
+    """`basegun worker --concurrency N`; ready once it logs so (the log file is its own: a restart starts it anew)."""
 
     def __init__(self, name: str, data_dir: Path, settings: dict[str, str], concurrency: int = 1) -> None:
         command = [sys.executable, "-m", "cli", "worker", "--concurrency", str(concurrency)]
         super().__init__(name, command, basegun_env(data_dir, settings), data_dir.parent / f"{name}.log")
         self.data_dir = data_dir
 
-    def start(self, timeout: float = 90) -> None:
+    def spawn(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.spawn()
-        self.wait_for(
-            "worker ready", lambda: any(line["message"] == "worker ready" for line in self.log_lines()), timeout
-        )
+        if self.log_path.exists():  # a restart: its readiness is read from a log of its own, the old one kept
+            self.log_path.replace(self.log_path.with_suffix(f".{time.monotonic_ns()}.log"))
+        super().spawn()
+
+    def ready(self) -> bool:
+        return any(line.get("message") == "worker ready" for line in self.log_lines())
 
 
 class Balancer(Process):
@@ -196,11 +216,13 @@ class Balancer(Process):
             if row["pxname"] == "replicas" and row["svname"].startswith("api")
         }
 
-    def start(self, timeout: float = 30) -> None:
+    def spawn(self) -> None:
         if not HAPROXY.is_file():
             raise FileNotFoundError("HAProxy is not installed: make system-deps")
-        self.spawn()
-        self.wait_for("both replicas UP", lambda: self.server_states() == {"api1": "UP", "api2": "UP"}, timeout)
+        super().spawn()
+
+    def ready(self) -> bool:
+        return self.server_states() == {"api1": "UP", "api2": "UP"}
 
     def wait_state(self, server: str, state: str, timeout: float = 20) -> None:
         self.wait_for(f"{server} {state}", lambda: self.server_states().get(server) == state, timeout)
