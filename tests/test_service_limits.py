@@ -26,10 +26,13 @@ from api.app import create_app
 from api.clients import client_address, networks, rate_key
 from api.inference import InferencePool
 from api.middleware import BodyLimit, RateLimit, redacted
-from basegun.batch.manager import fair_next
+from basegun.batch.intake import Intake
 from basegun.batch.report import to_csv
+from basegun.batch.store import BatchStore
+from basegun.records.database import Database
 from basegun.runtime.log_context import request_id
 from basegun.settings import Settings
+from basegun.storage.folder import FolderStore
 from tests.images import encode, wall
 
 PHOTO = encode(wall(240, 180), "JPEG")
@@ -72,23 +75,10 @@ def app_client(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[TestC
         yield client
 
 
-def runner_ready(client: TestClient) -> Any:
-    """The batch manager, once its runner holds the lock (so that it recovers nothing from under the test)."""
+def open_batch_of(client: TestClient, address: str) -> None:
+    """A batch open for `address`, as another replica receiving its upload would count it in the database."""
     manager = client.app.state.batches  # type: ignore[attr-defined]
-    deadline = time.monotonic() + 30
-    while not manager._runner_lock.held and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert manager._runner_lock.held
-    return manager
-
-
-def open_batch_of(manager: Any, client: str) -> None:
-    """A batch running for `client`, as another process's upload would leave it on disk."""
-    batch_id = manager.store.new_id()
-    manager.store.folder(batch_id).mkdir()
-    manager.store.save(
-        {"id": batch_id, "status": "running", "client": manager.client_ref(client), "created_at": time.time()}
-    )
+    manager.store.reserve(manager.store.new_id(), manager.client_ref(address), "lot", time.time() + 3600)
 
 
 # Batches: photos, files, disk and open batches
@@ -96,15 +86,14 @@ def open_batch_of(manager: Any, client: str) -> None:
 
 def test_batch_keeps_thumbnails_not_photos_and_files_are_private(app_client: TestClient, tmp_path: Path) -> None:
     batch = finished(app_client, post_batch(app_client).json()["id"])
-    folder = tmp_path / "data" / "batches" / batch["id"]
+    folder = tmp_path / "data" / "objects" / "batches" / batch["id"]  # the default object store: a folder
     assert not (folder / "photos").exists()
     assert list((folder / "thumbs").iterdir())
-    assert {p.name for p in folder.iterdir()} >= {"state.json", "weapons.jsonl", "report.csv", "report.html"}
+    assert {p.name for p in folder.iterdir()} == {"thumbs", "report.json", "report.csv", "report.html"}
+    assert not list((tmp_path / "data" / "spool").iterdir())  # the upload's spool is gone
     for path in (tmp_path / "data").rglob("*"):
         expected = 0o700 if path.is_dir() else 0o600
         assert path.stat().st_mode & 0o777 == expected, path
-    state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
-    assert "weapons" not in state  # progress apart from the answers
     assert app_client.get(batch["reports"]["report.html"]).status_code == 200
 
 
@@ -125,8 +114,7 @@ def test_batch_declaring_more_than_the_room_is_refused_before_upload(app_client:
 
 @pytest.mark.parametrize("app_client", [{"max_open_batches_per_client": 1}], indirect=True)
 def test_open_batches_per_client_are_capped(app_client: TestClient) -> None:
-    manager = runner_ready(app_client)
-    open_batch_of(manager, "testclient")
+    open_batch_of(app_client, "testclient")
     response = post_batch(app_client)
     problem(response, 429, "too_many_batches")
     assert int(response.headers["retry-after"]) > 0
@@ -136,27 +124,25 @@ def test_open_batches_per_client_are_capped(app_client: TestClient) -> None:
 
 @pytest.mark.parametrize("app_client", [{"max_open_batches": 1}], indirect=True)
 def test_open_batches_overall_are_capped(app_client: TestClient) -> None:
-    open_batch_of(runner_ready(app_client), "192.0.2.50")
+    open_batch_of(app_client, "192.0.2.50")
     response = post_batch(app_client)
     problem(response, 503, "batch_queue_full")
     assert int(response.headers["retry-after"]) > 0
 
 
-def test_batches_take_turns_between_clients() -> None:
-    queued = [
-        {"id": "a1", "client": "a", "created_at": 1.0},
-        {"id": "a2", "client": "a", "created_at": 2.0},
-        {"id": "a3", "client": "a", "created_at": 3.0},
-        {"id": "b1", "client": "b", "created_at": 4.0},
-    ]
-    served: dict[str, float] = {}
+def test_batches_take_turns_between_clients(tmp_path: Path) -> None:
+    """A client's second and third batches wait behind another client's first, sent after them."""
+    store = BatchStore(Database(f"sqlite:///{tmp_path / 'db.sqlite3'}"), FolderStore(tmp_path / "objects"))
+    names = {}
+    for name, client in (("a1", "a"), ("a2", "a"), ("a3", "a"), ("b1", "b")):
+        batch_id = store.new_id()
+        mine, _ = store.reserve(batch_id, client, name, time.time() + 3600)
+        store.accept(batch_id, Intake(), rank=mine - 1, progress={})
+        names[batch_id] = name
     order = []
-    while queued:
-        chosen = fair_next(queued, served)
-        assert chosen is not None
-        order.append(chosen["id"])
-        served[chosen["client"]] = float(len(order))
-        queued.remove(chosen)
+    while (batch_id := store.next_queued()) is not None:
+        order.append(names[batch_id])
+        store.set_status(batch_id, "finished", when=("queued",))
     assert order == ["a1", "b1", "a2", "a3"]
 
 

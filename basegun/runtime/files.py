@@ -16,8 +16,11 @@ FOLDER_MODE = 0o700
 
 
 def private_folder(path: Path) -> Path:
-    """Create `path` (and its missing parents) readable by the service's user only."""
-    path.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    """Create `path` (and its missing parents, which `mkdir(parents=True)` would make with the umask's mode) readable
+    by the service's user only."""
+    if not path.parent.is_dir():
+        private_folder(path.parent)
+    path.mkdir(mode=FOLDER_MODE, exist_ok=True)
     return path
 
 
