@@ -30,6 +30,7 @@ from basegun.errors import (
     ModelUnavailable,
     NotFound,
     StorageFull,
+    StoreUnavailable,
 )
 
 PROBLEM_TYPE = "https://basegun.invalid/problems/"
@@ -57,6 +58,7 @@ STATUS_BY_TYPE: list[tuple[type[BasegunError], int]] = [
     (AuthenticationRequired, 401),
     (Forbidden, 403),
     (ProviderUnavailable, 503),
+    (StoreUnavailable, 503),
     (Conflict, 409),
 ]
 

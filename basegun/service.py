@@ -23,6 +23,7 @@ from basegun.networks.served import Models
 from basegun.records.records import Records
 from basegun.runtime.disk import DiskBudget
 from basegun.settings import Settings
+from basegun.storage.opening import open_object_store
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,8 @@ class Basegun:
         self.alarm = AlarmChecker(self.models.text_reader, rules, AlarmTexts.load(), self.limits, self.catalog.notice)
         self.assessor = WeaponAssessor(self.identifier, self.measurer, self.alarm)
         self.replica = ReplicaChecker(self.catalog, rules, ReplicaTexts.load())
-        self.records = Records(settings, self.catalog) if store else None
+        self.objects = open_object_store(settings)  # every file kept: request and feedback photos, batches
+        self.records = Records(settings, self.catalog, self.objects) if store else None
         self.store = self.records.results if self.records else None
         self.pixels = PixelBudget(settings.decode_pixel_budget)
         self.disk = DiskBudget(settings.data_dir, settings.data_quota_bytes, settings.min_free_bytes)

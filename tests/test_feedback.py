@@ -122,7 +122,7 @@ def test_export_keeps_only_consented_labelled_photos(database_url: str, tmp_path
         answered = records.expert_requests.submit(AGENT, FORM, [photo, photo])
         records.expert_requests.answer(EXPERT, answered["id"], Answer("pistolet_semi_auto_moderne", "C", "Alarme."))
         records.expert_requests.submit(AGENT, FORM, [photo])  # not answered: out
-        manifest = export_dataset(records.database, tmp_path / "dataset")
+        manifest = export_dataset(records.database, records.objects, tmp_path / "dataset")
     finally:
         records.close()
     assert manifest["per_label"] == {"epaule_a_pompe": 1, "pistolet_semi_auto_moderne": 2, "revolver": 1}
@@ -155,7 +155,7 @@ def test_exported_dataset_trains_with_basegun_train(tmp_path: Path) -> None:
     out = tmp_path / "dataset"
     exported = subprocess.run(
         [sys.executable, "-m", "cli", "export-dataset", "--out", str(out)],
-        env={**os.environ, "BASEGUN_DATABASE_URL": url},
+        env={**os.environ, "BASEGUN_DATABASE_URL": url, "BASEGUN_DATA_DIR": str(tmp_path)},  # its photos' folder
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -171,7 +171,7 @@ def test_exported_dataset_trains_with_basegun_train(tmp_path: Path) -> None:
     assert (run / "best.pt").is_file()
     again = subprocess.run(
         [sys.executable, "-m", "cli", "export-dataset", "--out", str(out)],
-        env={**os.environ, "BASEGUN_DATABASE_URL": url},
+        env={**os.environ, "BASEGUN_DATABASE_URL": url, "BASEGUN_DATA_DIR": str(tmp_path)},  # its photos' folder
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,

@@ -22,6 +22,8 @@ from basegun.records.expert_requests import Status
 from basegun.records.photos import PhotoStore
 from basegun.records.tables import expert_requests, feedback
 from basegun.settings import Settings
+from basegun.storage.objects import ObjectStore
+from basegun.storage.opening import open_object_store
 
 MANIFEST = "manifest.json"
 
@@ -30,15 +32,15 @@ def _iso(seconds: float) -> str:
     return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
 
 
-def export_dataset(database: Database, out: Path) -> dict[str, Any]:
+def export_dataset(database: Database, objects: ObjectStore, out: Path) -> dict[str, Any]:
     """Write the labelled photos under `out` (which must be empty or absent) and return the manifest."""
     if out.exists() and any(out.iterdir()):
         raise InvalidRequest(f"{out} is not empty: export into a new folder.", code="folder_not_empty")
-    photos = PhotoStore()
+    photos = PhotoStore(database, objects)
     entries: list[dict[str, Any]] = []
 
-    def write(connection: sa.Connection, owner_id: str, label: str, source: str, extra: dict[str, Any]) -> None:
-        for number, data in enumerate(photos.all_of(connection, owner_id), start=1):
+    def write(owner_id: str, label: str, source: str, extra: dict[str, Any]) -> None:
+        for number, data in enumerate(photos.all_of(owner_id), start=1):
             path = Path(label) / f"{source}-{owner_id}-{number}.jpg"
             (out / label).mkdir(parents=True, exist_ok=True)
             (out / path).write_bytes(data)
@@ -54,14 +56,15 @@ def export_dataset(database: Database, out: Path) -> dict[str, Any]:
     )
     out.mkdir(parents=True, exist_ok=True)
     with database.transaction() as connection:
-        for row in connection.execute(consented):
-            label = row.typology or (row.result_typology if row.correct else None)
-            if label:
-                said = {"basegun_said": row.result_typology, "user_said_right": row.correct}
-                write(connection, row.id, label, "feedback", {"created": _iso(row.created), **said})
-        for row in connection.execute(answered):
-            extra = {"created": _iso(row.created), "answered": _iso(row.answered), "category": row.answer_category}
-            write(connection, row.id, row.answer_typology, "expert_request", extra)
+        consented_rows, answered_rows = connection.execute(consented).all(), connection.execute(answered).all()
+    for row in consented_rows:
+        label = row.typology or (row.result_typology if row.correct else None)
+        if label:
+            said = {"basegun_said": row.result_typology, "user_said_right": row.correct}
+            write(row.id, label, "feedback", {"created": _iso(row.created), **said})
+    for row in answered_rows:
+        extra = {"created": _iso(row.created), "answered": _iso(row.answered), "category": row.answer_category}
+        write(row.id, row.answer_typology, "expert_request", extra)
     manifest = {
         "exported": datetime.now(UTC).isoformat(timespec="seconds"),
         "photos": entries,
@@ -72,9 +75,9 @@ def export_dataset(database: Database, out: Path) -> dict[str, Any]:
 
 
 def export_from_settings(settings: Settings, out: Path) -> dict[str, Any]:
-    """The export of the database the service is configured with."""
+    """The export of the database and the object store the service is configured with."""
     database = Database(settings.database)
     try:
-        return export_dataset(database, out)
+        return export_dataset(database, open_object_store(settings), out)
     finally:
         database.close()

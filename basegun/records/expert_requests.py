@@ -1,8 +1,8 @@
 """Expert requests: an agent asks the national forensic experts to examine a seized weapon; an expert answers.
 
-A request keeps its photos (metadata stripped) and a summary of the identification it cites (results expire, the
-request does not). The experts are mailed when it arrives and the agent when it is answered, through the outbox.
-An agent sees their own requests; an expert sees the queue.
+A request keeps its photos (metadata stripped, bytes in the object store) and a summary of the identification it
+cites (results expire, the request does not). The experts are mailed when it arrives and the agent when it is
+answered, through the outbox. An agent sees their own requests; an expert sees the queue.
 """
 
 from __future__ import annotations
@@ -129,9 +129,9 @@ class ExpertRequests:
             "markings": form.markings,
             "notes": form.notes,
         }
-        with self.database.transaction() as connection:
+        with self.photos.writing(request_id, cleaned_photos) as photo_ids, self.database.transaction() as connection:
             connection.execute(expert_requests.insert().values(row))
-            self.photos.add(connection, request_id, cleaned_photos)
+            self.photos.record(connection, request_id, photo_ids)
             if self.experts_email:
                 texts = self.texts["new_request"]
                 fields = self._fields(row, summary, len(cleaned_photos))
@@ -166,7 +166,14 @@ class ExpertRequests:
     def photo(self, user: User, request_id: str, photo_id: str) -> bytes:
         with self.database.transaction() as connection:
             self._row(connection, user, request_id)
-            return self.photos.get(connection, request_id, photo_id)
+        return self.photos.get(request_id, photo_id)  # outside the transaction: no connection held while reading
+
+    def delete(self, request_id: str) -> None:
+        """Remove a request, its photos (objects first) and its queued mail; nothing happens when it is gone."""
+        with self.database.transaction() as connection:
+            self.photos.delete_of(connection, request_id)
+            self.outbox.forget(connection, request_id)
+            connection.execute(expert_requests.delete().where(expert_requests.c.id == request_id))
 
     def answer(self, expert: User, request_id: str, answer: Answer) -> dict[str, Any]:
         """Record an expert's answer (once) and queue the agent's mail, in one transaction."""

@@ -48,7 +48,8 @@ class FeedbackStore:
             if not given.consent:
                 raise InvalidRequest("The photo is kept only with your consent.", code="consent_required")
         feedback_id = uuid.uuid4().hex
-        with self.database.transaction() as connection:
+        kept = [cleaned_photo] if cleaned_photo is not None else []
+        with self.photos.writing(feedback_id, kept) as photo_ids, self.database.transaction() as connection:
             connection.execute(
                 feedback.insert().values(
                     id=feedback_id,
@@ -62,8 +63,7 @@ class FeedbackStore:
                     author_subject=user.subject if user else None,
                 )
             )
-            if cleaned_photo is not None:
-                self.photos.add(connection, feedback_id, [cleaned_photo])
+            self.photos.record(connection, feedback_id, photo_ids)
         return {
             "id": feedback_id,
             "result_id": given.result_id,
@@ -71,3 +71,9 @@ class FeedbackStore:
             "typology": given.typology,
             "photo_kept": cleaned_photo is not None,
         }
+
+    def delete(self, feedback_id: str) -> None:
+        """Remove a feedback and its photo (the object first); nothing happens when it is gone."""
+        with self.database.transaction() as connection:
+            self.photos.delete_of(connection, feedback_id)
+            connection.execute(feedback.delete().where(feedback.c.id == feedback_id))

@@ -22,9 +22,11 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from basegun.errors import StoreUnavailable
 from basegun.records.database import Database
 from basegun.records.photos import PhotoStore
 from basegun.records.tables import outbox
+from basegun.storage.objects import ObjectMissing
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +81,10 @@ class Outbox:
             )
         )
 
+    def forget(self, connection: sa.Connection, about: str) -> None:
+        """Drop the messages about a thing being deleted: none is sent about what is gone."""
+        connection.execute(outbox.delete().where(outbox.c.about == about))
+
     def status_of(self, connection: sa.Connection, about: str) -> list[dict[str, Any]]:
         query = sa.select(outbox.c.purpose, outbox.c.sent, outbox.c.attempts).where(outbox.c.about == about)
         return [
@@ -121,10 +127,11 @@ class Outbox:
         assert self.smtp is not None
         with self.database.transaction() as connection:
             row = connection.execute(sa.select(outbox).where(outbox.c.id == message_id)).one()
-            attachments = self.photos.all_of(connection, row.attach_photos_of) if row.attach_photos_of else []
         try:
+            attachments = self.photos.all_of(row.attach_photos_of) if row.attach_photos_of else []
             self._transmit(self._message(row, attachments))
-        except (OSError, ValueError, smtplib.SMTPException) as exc:  # ValueError: an address email cannot carry
+        except (OSError, ValueError, smtplib.SMTPException, StoreUnavailable, ObjectMissing) as exc:
+            # ValueError: an address email cannot carry; the store's errors: the photos cannot be read now.
             # The error's kind only: an SMTP refusal quotes addresses, which stay out of the logs.
             log.warning("mail not sent; it stays queued", extra={"purpose": row.purpose, "error": type(exc).__name__})
             with self.database.transaction() as connection:

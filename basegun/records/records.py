@@ -1,5 +1,5 @@
 """Everything the service keeps in its database, built once from the settings: results, expert requests, feedback,
-the mail outbox (sent by jobs, `basegun/jobs/`), and their shared photo store."""
+the mail outbox (sent by jobs, `basegun/jobs/`), and their shared photo store (bytes in the object store)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from basegun.records.mail import Outbox, SmtpSettings
 from basegun.records.photos import PhotoStore
 from basegun.records.results import ResultStore
 from basegun.settings import Settings
+from basegun.storage.objects import ObjectStore
+from basegun.storage.opening import open_object_store
 
 
 def smtp_settings(settings: Settings) -> SmtpSettings | None:
@@ -31,10 +33,17 @@ def smtp_settings(settings: Settings) -> SmtpSettings | None:
 class Records:
     """The database and its repositories; `close()` stops the engine."""
 
-    def __init__(self, settings: Settings, catalog: Catalog) -> None:
+    def __init__(self, settings: Settings, catalog: Catalog, objects: ObjectStore | None = None) -> None:
+        """`objects`: the service's object store (`Basegun` opens it once); by default the one the settings name."""
+        self.objects = objects if objects is not None else open_object_store(settings)
         self.database = Database(settings.database)
         self.results = ResultStore(self.database, settings.retention_days)
-        self.photos = PhotoStore()
+        self.photos = PhotoStore(self.database, self.objects)
+        try:
+            self.photos.move_blobs()  # photos of a database from before the object store (right after the migration)
+        except BaseException:
+            self.database.close()
+            raise
         smtp = smtp_settings(settings)
         self.outbox = Outbox(self.database, smtp, self.photos)
         self.expert_requests = ExpertRequests(

@@ -8,7 +8,6 @@ from urllib.parse import urlsplit
 from basegun.settings import Settings
 from basegun.storage.folder import FolderStore
 from basegun.storage.objects import ObjectStore, checked_key
-from basegun.storage.s3 import S3Store
 
 # S3's rule for bucket names (lower case, digits, dots and hyphens, 3 to 63 characters).
 _BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -37,5 +36,7 @@ def open_object_store(settings: Settings) -> ObjectStore:
     """`BASEGUN_OBJECT_STORE_URL` when set, else `<data_dir>/objects`; a bad URL is a ValueError at start-up."""
     if settings.object_store_url:
         bucket, prefix = parse_s3_url(settings.object_store_url)
+        from basegun.storage.s3 import S3Store  # boto3 takes 0.4 s to import: only when a bucket is named
+
         return S3Store(bucket, prefix)
     return FolderStore(settings.data_dir / "objects")

@@ -1,13 +1,11 @@
 """Batches on the database (their bytes in the object store), the fleet's shared keys, and procrastinate's job
 queue on PostgreSQL.
 
-Chained to 0001 until branch `storage`'s 0002 is merged; then `down_revision` becomes "0002".
-
 procrastinate's schema is applied here, under the migration lock, so that processes starting together never apply it
 twice; a later procrastinate whose schema changes brings an Alembic revision with its migration script.
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 """
 
 import sqlalchemy as sa
@@ -15,7 +13,7 @@ from alembic import op
 from procrastinate.schema import SchemaManager
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 
