@@ -34,6 +34,7 @@ from basegun.answering.weapon import Weapon
 from basegun.batch.intake import Intake, from_folder
 from basegun.batch.manager import BatchManager, batch_limits
 from basegun.batch.runner import run as run_batch
+from basegun.jobs.runtime import Jobs
 from basegun.service import Basegun
 from basegun.settings import REPO_ROOT, Settings
 
@@ -59,7 +60,7 @@ def build_batch(folder: Path, size: int = BATCH_SIZE) -> list[Path]:
 
 def _time_batch(service: Basegun, intake: Intake, executor: Executor) -> float:
     started = time.perf_counter()
-    run_batch(service.assessor, intake, executor)
+    run_batch(service.assessor, intake.weapons, executor)
     return time.perf_counter() - started
 
 
@@ -141,17 +142,21 @@ def identification_during_batch(seconds: float = 30, size: int = 40, clients: in
         with zipfile.ZipFile(archive, "w") as zipped:
             for photo in photos:
                 zipped.write(photo, photo.name)
-        service = Basegun(Settings(data_dir=folder / "data"), store=False)
+        service = Basegun(Settings(data_dir=folder / "data"))
         datas = [(PHOTOS / "typology" / name).read_bytes() for name in ("revolver.jpg", "pompe.jpg", "a_verrou.jpg")]
         service.identify(datas[0])  # warm-up
         figures = {"clients": clients, "idle": _percentiles(_latencies(service, datas, seconds, clients))}
-        batches = BatchManager(service, batch_limits(service), max(1, service.settings.inference_workers // 2))
+        # The embedded worker as `basegun serve` starts it: batches on half the inference workers.
+        jobs = Jobs(service, run_here=True, weapon_threads=max(1, service.settings.inference_workers // 2))
+        jobs.start()
+        batches = BatchManager(service, jobs.batches, batch_limits(service), jobs.defer_batch, b"bench")
         with archive.open("rb") as handle:
-            batch = batches.submit_archive(handle, "bench")
+            batch = batches.submit_archive(handle, "bench", "127.0.0.1")
         time.sleep(2)  # let the batch get going
         latencies = _latencies(service, datas, seconds, clients)
         progress = batches.status(batch["id"])["progress"]
-        batches.close()
+        jobs.close()
+        service.close()
         rate = progress["photos_per_second"]
         figures["during a batch"] = {**_percentiles(latencies), "batch_photos_per_second": rate}
         return figures
@@ -177,7 +182,7 @@ def run(size: int = BATCH_SIZE, rounds: int = 2) -> dict[str, Any]:
         def batch(label: str, intra: int, make: Callable[[], Executor]) -> None:
             service = Basegun(Settings(intra_op_threads=intra), store=False)
             with make() as executor:
-                run_batch(service.assessor, Intake(intake.weapons[:2]), executor)  # warm-up
+                run_batch(service.assessor, intake.weapons[:2], executor)  # warm-up
                 keep(label, size / _time_batch(service, intake, executor))
             service.close()
 

@@ -22,7 +22,7 @@ from basegun.batch.archive import BatchLimits, Upload, store_uploads, unpack_zip
 from basegun.batch.intake import Intake
 from basegun.batch.report import REPORT_FILES, Retention, now, split
 from basegun.batch.runner import Progress
-from basegun.batch.store import FINAL, UNFINISHED, report_key
+from basegun.batch.store import FINAL, UNFINISHED, batch_ref, report_key
 from basegun.batch.texts import FLAGS, REASONS
 from basegun.batch.work import BatchWork
 from basegun.errors import BatchNotReady, ClientLimitReached, LimitReached, NotFound
@@ -34,13 +34,8 @@ log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 60
 
 
-def batch_ref(batch_id: str) -> str:
-    """A batch id is the only credential to it: logs carry this short hash instead, enough to follow one batch."""
-    return hashlib.sha256(batch_id.encode()).hexdigest()[:12]
-
-
 class BatchManager:
-    """Receives batches and hands each to the job queue (`queue(batch_id, rank)`); answers progress, reports and
+    """Receives batches and hands each to the job queue (`queue(batch_ref, rank)`); answers progress, reports and
     cancel requests from the database and the object store, whichever process runs the batch."""
 
     def __init__(
@@ -120,7 +115,7 @@ class BatchManager:
             raise
         finally:
             shutil.rmtree(spool, ignore_errors=True)
-        self.queue(batch_id, mine - 1)
+        self.queue(batch_ref(batch_id), mine - 1)
         log.info("batch queued", extra={"batch": batch_ref(batch_id), "weapons": len(intake.weapons)})
         return self.status(batch_id)
 

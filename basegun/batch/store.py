@@ -8,6 +8,7 @@ The object store holds the bytes under `batches/<id>/`: `photos/<file>` until th
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import secrets
@@ -31,6 +32,11 @@ RECEIVING = "receiving"  # counted against the limits while its upload is read; 
 UNFINISHED = (RECEIVING, "queued", "running")  # a batch still being analysed is never purged under its own feet
 FINAL = ("finished", "interrupted", "failed", "cancelled")
 ABANDONED_AFTER_SECONDS = 3600  # a batch still `receiving` after this lost its replica mid-upload
+
+
+def batch_ref(batch_id: str) -> str:
+    """A batch id is the only credential to it: jobs and logs carry this short hash instead, enough to follow one."""
+    return hashlib.sha256(batch_id.encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -113,6 +119,7 @@ class BatchStore:
             connection.execute(
                 batches.insert().values(
                     id=batch_id,
+                    ref=batch_ref(batch_id),
                     name=name,
                     client=client,
                     status=RECEIVING,
@@ -192,11 +199,13 @@ class BatchStore:
             connection.execute(batches.update().where(batches.c.id == batch_id).values(cancel_requested=True))
 
     def cancel_requested(self, batch_id: str) -> bool:
+        """Whether a run of the batch should stop: a cancel asked, the batch ended by another run (a job taken up
+        while its first worker still ran), or deleted under its runner."""
         with self.database.transaction() as connection:
-            value = connection.execute(
-                sa.select(batches.c.cancel_requested).where(batches.c.id == batch_id)
-            ).scalar_one_or_none()
-        return value is None or bool(value)  # a batch deleted under its runner: stop too
+            row = connection.execute(
+                sa.select(batches.c.cancel_requested, batches.c.status).where(batches.c.id == batch_id)
+            ).one_or_none()
+        return row is None or bool(row.cancel_requested) or row.status in FINAL
 
     def save_progress(self, batch_id: str, progress: dict[str, Any]) -> None:
         with self.database.transaction() as connection:
@@ -227,6 +236,11 @@ class BatchStore:
                 .order_by(batches.c.rank, batches.c.created)
                 .limit(1)
             ).scalar_one_or_none()
+
+    def id_of(self, ref: str) -> str | None:
+        """The batch a job names by its reference (`batch_ref`)."""
+        with self.database.transaction() as connection:
+            return connection.execute(sa.select(batches.c.id).where(batches.c.ref == ref)).scalar_one_or_none()
 
     def ids_with_status(self, *statuses: str) -> list[str]:
         with self.database.transaction() as connection:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from contextlib import contextmanager
@@ -21,7 +22,7 @@ from basegun.answering.assess import WeaponResult
 from basegun.answering.weapon import PhotoFile, Weapon
 from basegun.batch.report import Retention, build_report, render_reports
 from basegun.batch.runner import Progress, run
-from basegun.batch.store import FINAL, BatchRow, BatchStore, photo_key, report_key
+from basegun.batch.store import ABANDONED_AFTER_SECONDS, FINAL, BatchRow, BatchStore, photo_key, report_key
 from basegun.errors import NotFound
 from basegun.runtime.files import private_folder, write_private
 from basegun.service import Basegun
@@ -44,6 +45,15 @@ class BatchWork:
         self.weapons = weapons
         self.stopping = stopping
         self.spool = private_folder(service.settings.data_dir / "spool")
+
+    def clear_spool(self) -> int:
+        """Spool folders older than an hour were left by a process killed mid-upload or mid-weapon: they go (a
+        younger one may belong to another process on this data folder)."""
+        limit = time.time() - ABANDONED_AFTER_SECONDS
+        old = [path for path in self.spool.iterdir() if path.stat().st_mtime < limit]
+        for path in old:
+            shutil.rmtree(path, ignore_errors=True)
+        return len(old)
 
     def run(self, batch_id: str) -> None:
         try:
@@ -115,7 +125,9 @@ class BatchWork:
 
     def _end(self, row: BatchRow, status: str, error: dict[str, str] | None = None) -> None:
         """The reports (of the weapons done), then the final status, then the photos go: a crash between two steps
-        leaves the job to be taken up again, which does the steps again."""
+        leaves the job to be taken up again, which does the steps again. A batch another run has ended is left."""
+        if self.store.load(row.id).status in FINAL:
+            return
         self.write_reports(row.id, status)
         if self.store.set_status(row.id, status, when=("queued", "running"), error=error):
             log.info("batch ended", extra={"status": status})

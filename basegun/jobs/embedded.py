@@ -9,13 +9,15 @@ runs the jobs, the others only receive; when the holder dies another takes the l
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from basegun.batch.locks import FileLock
-from basegun.batch.manager import batch_ref
+from basegun.batch.store import batch_ref
 from basegun.batch.work import WorkerStopping
 from basegun.jobs.logs import job_logging
 from basegun.jobs.tasks import Tasks
@@ -69,13 +71,15 @@ class EmbeddedRunner:
             if self._lock.acquire():
                 batch_id = self._next()
                 if batch_id is not None:
+                    ref = batch_ref(batch_id)
                     try:
-                        with job_logging(f"batch-{batch_ref(batch_id)}"):
-                            self.tasks.run_batch(batch_id)
+                        with job_logging(f"batch-{ref}"):
+                            self.tasks.run_batch(ref)
                     except WorkerStopping:
                         return
-                    except Exception:  # a batch deleted or unreadable under the runner: the others still run
+                    except Exception:  # the database down for a while…: tried again after a pause
                         log.exception("batch job failed")
+                        self.stopping.wait(POLL_SECONDS)
                     continue
             self._batches_wake.wait(POLL_SECONDS)
             self._batches_wake.clear()
@@ -97,15 +101,15 @@ class EmbeddedRunner:
                 for message_id in self.tasks.outbox.pending():
                     if self.stopping.is_set():
                         return
-                    self._job(f"mail-{message_id[:8]}", lambda m=message_id: self.tasks.send_mail(m))
+                    self._job(f"mail-{message_id[:8]}", functools.partial(self.tasks.send_mail, message_id))
             wait = min(self.mail_every, max(0.0, next_purge - time.monotonic())) if self._lock.held else POLL_SECONDS
             self._mail_wake.wait(wait)
             self._mail_wake.clear()
 
     @staticmethod
-    def _job(name: str, task: object) -> None:
+    def _job(name: str, task: Callable[[], object]) -> None:
         with job_logging(name):
             try:
-                task()  # type: ignore[operator]
+                task()
             except Exception:  # the thread must outlive any one failure (a database down for a while…)
                 log.exception("job failed")

@@ -1,12 +1,14 @@
 """procrastinate on PostgreSQL: the job queue of a fleet, in the database it already has (no other server).
 
-- `run_batch(batch_id)`: locked by the batch (two jobs of one batch never run at once), its priority minus its rank
+- `run_batch(batch)`: the batch named by its reference (its id is a credential, kept out of the queue's logs), locked
+  by it (two jobs of one batch never run at once), its priority minus its rank
   (the client's fewer open batches first). A worker stopping (SIGTERM) ends it with `WorkerStopping`, retried: the
   job goes back to the queue and resumes where it stopped.
 - `send_mail(message_id)`: one job per message, locked by the message.
 - `purge` (periodic): procrastinate defers one job per tick for the whole fleet, whichever workers are up.
 - `recover` (periodic, every few seconds): the jobs of workers whose heartbeat stopped (killed, machine gone) go back
-  to the queue, where another worker takes them up; the mail not sent is queued again.
+  to the queue, where another worker takes them up.
+- `requeue_mail` (periodic, every `BASEGUN_MAIL_RETRY_SECONDS`): the mail not sent is queued again.
 
 Workers: `basegun worker` runs two procrastinate workers in one process, one for batches (`--concurrency` of them
 at once) and one for mail and the periodic tasks, so that a long batch never holds mail back.
@@ -66,9 +68,9 @@ def build_app(database_url: str, purge_every: float, mail_every: float) -> procr
         pass_context=True,
         retry=RetryStrategy(retry_exceptions=[WorkerStopping]),
     )
-    def run_batch(context: JobContext, batch_id: str) -> None:
+    def run_batch(context: JobContext, batch: str) -> None:
         with job_logging(str(context.job.id)):
-            _tasks(context).run_batch(batch_id)
+            _tasks(context).run_batch(batch)
 
     @app.task(name="basegun.send_mail", queue=OTHER, pass_context=True)
     def send_mail(context: JobContext, message_id: str) -> None:
@@ -89,32 +91,37 @@ def build_app(database_url: str, purge_every: float, mail_every: float) -> procr
             for job in await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_SECONDS):
                 log.warning("job of a dead worker taken up again", extra={"stalled_job": job.id, "task": job.task_name})
                 await manager.retry_job(job)
-            if timestamp % round(mail_every) < 5:  # the mail not sent (server down, job lost), queued again
-                pending = await asyncio.to_thread(_tasks(context).outbox.pending)
-                for message_id in pending:
-                    await defer_async(send_mail, message_id=message_id)
+
+    @app.periodic(cron=cron_every(mail_every), periodic_id="requeue_mail")
+    @app.task(name="basegun.requeue_mail", queue=OTHER, pass_context=True, queueing_lock="requeue_mail")
+    async def requeue_mail(context: JobContext, timestamp: int) -> None:
+        """The mail not sent (its server down, or its job lost), queued again."""
+        with job_logging(str(context.job.id)):
+            for message_id in await asyncio.to_thread(_tasks(context).outbox.pending):
+                with contextlib.suppress(AlreadyEnqueued):  # one is waiting already
+                    await send_mail.configure(lock=message_id, queueing_lock=message_id).defer_async(
+                        message_id=message_id
+                    )
 
     return app
-
-
-async def defer_async(task: procrastinate.tasks.Task, **kwargs: str) -> None:  # type: ignore[type-arg]
-    key = next(iter(kwargs.values()))
-    with contextlib.suppress(AlreadyEnqueued):  # one is waiting already
-        await task.configure(lock=key, queueing_lock=key).defer_async(**kwargs)
 
 
 class ProcrastinateQueue:
     """Defers jobs from this process (synchronously, from request threads)."""
 
     def __init__(self, database_url: str, purge_every: float, mail_every: float) -> None:
-        self.database_url = database_url
-        self.app = build_app(database_url, purge_every, mail_every)
+        self.database_url, self.purge_every, self.mail_every = database_url, purge_every, mail_every
+        self.app = self.build()
         self.app.open()
 
-    def defer_batch(self, batch_id: str, rank: int) -> None:
+    def build(self) -> procrastinate.App:
+        """Another app on the same queue (a worker's: its own asynchronous pool)."""
+        return build_app(self.database_url, self.purge_every, self.mail_every)
+
+    def defer_batch(self, ref: str, rank: int) -> None:
         task = self.app.tasks["basegun.run_batch"]
         with contextlib.suppress(AlreadyEnqueued):
-            task.configure(lock=batch_id, queueing_lock=batch_id, priority=-rank).defer(batch_id=batch_id)
+            task.configure(lock=ref, queueing_lock=ref, priority=-rank).defer(batch=ref)
 
     def defer_mail(self, message_ids: list[str]) -> None:
         task = self.app.tasks["basegun.send_mail"]
@@ -127,11 +134,11 @@ class ProcrastinateQueue:
 
 
 class ProcrastinateWorkers:
-    """Two procrastinate workers on their own connection pool: `run(stop_requested)` until stopped (a signal, or
-    `stop()` from another thread)."""
+    """Two procrastinate workers on an app of their own (its tasks bound to its asynchronous connection pool): `run()`
+    until stopped (a signal, or `stop()` from another thread)."""
 
     def __init__(self, queue: ProcrastinateQueue, tasks: Tasks, concurrency: int, stopping: threading.Event) -> None:
-        self.app = queue.app.with_connector(procrastinate.PsycopgConnector(conninfo=conninfo(queue.database_url)))
+        self.app = queue.build()
         self.tasks = tasks
         self.concurrency = concurrency
         self.stopping = stopping
@@ -168,4 +175,5 @@ class ProcrastinateWorkers:
         """From any thread: running batches stop after the weapons under way and go back to the queue."""
         self.stopping.set()
         if self._loop is not None and self._main is not None:
-            self._loop.call_soon_threadsafe(self._main.cancel)
+            with contextlib.suppress(RuntimeError):  # its loop has ended already
+                self._loop.call_soon_threadsafe(self._main.cancel)

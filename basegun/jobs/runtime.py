@@ -40,6 +40,7 @@ class Jobs:
         self.store = BatchStore(service.records.database, open_object_store(settings))
         self._weapons = ThreadPoolExecutor(weapon_threads, thread_name_prefix="batch")
         self.batches = BatchWork(service, self.store, self._weapons, self.stopping.is_set)
+        self.batches.clear_spool()
         self.tasks = Tasks(service, self.store, self.batches, service.records.outbox)
         self.queue: ProcrastinateQueue | None = None
         self.runner: EmbeddedRunner | None = None
@@ -61,9 +62,9 @@ class Jobs:
                 self._workers = ProcrastinateWorkers(self.queue, self.tasks, concurrency, self.stopping)
         service.records.mail_queued = self.mail_queued
 
-    def defer_batch(self, batch_id: str, rank: int) -> None:
+    def defer_batch(self, ref: str, rank: int) -> None:
         if self.queue is not None:
-            self.queue.defer_batch(batch_id, rank)
+            self.queue.defer_batch(ref, rank)
         elif self.runner is not None:
             self.runner.wake_batches()  # else a `basegun worker` on this data folder finds it within seconds
 

@@ -93,6 +93,7 @@ batches = sa.Table(
     "batches",
     metadata,
     sa.Column("id", sa.String(32), primary_key=True),
+    sa.Column("ref", sa.String(12), nullable=False, unique=True),  # what jobs and logs name it by: the id is a secret
     sa.Column("name", sa.String(200), nullable=False),
     sa.Column("client", sa.String(16), nullable=False, index=True),
     sa.Column("status", sa.String(16), nullable=False, index=True),

@@ -22,6 +22,7 @@ def upgrade() -> None:
     op.create_table(
         "batches",
         sa.Column("id", sa.String(32), primary_key=True),
+        sa.Column("ref", sa.String(12), nullable=False, unique=True),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("client", sa.String(16), nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
