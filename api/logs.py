@@ -1,13 +1,14 @@
-"""Structured JSON logs, one object per line, each carrying the request id (and the job id in a job); never photo
-bytes or personal data."""
+"""Structured JSON logs, one object per line, each carrying the request id (and the job id in a job:
+`basegun/jobs/logs.py`); never photo bytes or personal data."""
 
 from __future__ import annotations
 
+import contextvars
 import json
 import logging
 import time
 
-from basegun.runtime import log_context
+request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
@@ -19,7 +20,7 @@ class JsonFormatter(logging.Formatter):
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
-            **log_context.fields(),
+            "request_id": request_id.get(),
         }
         entry.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD})
         if record.exc_info:

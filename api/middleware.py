@@ -18,10 +18,10 @@ from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.clients import SCOPE_KEY, Network, client_address, from_trusted_proxy, header, rate_key
+from api.logs import request_id
 from api.metrics import refused
 from api.problems import internal_error, problem, response_for
 from basegun.errors import BasegunError, ClientLimitReached, CrossSiteRefused, LimitReached
-from basegun.runtime.log_context import request_id
 from basegun.runtime.readiness import Readiness
 
 log = logging.getLogger("basegun.access")

@@ -16,8 +16,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from api.app import create_app
 from api.clients import client_address, networks
-from api.logs import JsonFormatter
-from basegun.runtime.log_context import job_context, request_id
+from api.logs import JsonFormatter, request_id
+from basegun.jobs import logs as job_logs
 from basegun.settings import Settings
 from tests.conftest import _free_port
 from tests.images import encode, landscape
@@ -186,13 +186,15 @@ def test_log_lines_carry_the_request_and_the_job_id() -> None:
     formatter = JsonFormatter()
 
     def line(message: str) -> dict:
-        return json.loads(formatter.format(logging.LogRecord("basegun", logging.INFO, "", 0, message, (), None)))
+        record = logging.getLogRecordFactory()("basegun", logging.INFO, "", 0, message, (), None)
+        return json.loads(formatter.format(record))
 
+    job_logs.install()
     token = request_id.set("req-1")
     try:
         assert line("answer")["request_id"] == "req-1"
         assert "job_id" not in line("answer")
-        with job_context(42):
+        with job_logs.job_logging("42"):
             assert line("photo analysed")["job_id"] == "42"
         assert "job_id" not in line("after")
     finally:

@@ -25,12 +25,12 @@ from starlette.requests import ClientDisconnect
 from api.app import create_app
 from api.clients import client_address, networks, rate_key
 from api.inference import InferencePool
+from api.logs import request_id
 from api.middleware import BodyLimit, RateLimit, redacted
 from basegun.batch.intake import Intake
 from basegun.batch.report import to_csv
 from basegun.batch.store import BatchStore
 from basegun.records.database import Database
-from basegun.runtime.log_context import request_id
 from basegun.settings import Settings
 from basegun.storage.folder import FolderStore
 from tests.images import encode, wall
