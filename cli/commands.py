@@ -105,6 +105,7 @@ def worker(args: argparse.Namespace) -> int:
     from api import logs
     from api.memory import return_large_buffers
     from basegun.jobs.runtime import Jobs
+    from basegun.runtime.metrics import serve_metrics
     from basegun.service import Basegun
 
     settings = get_settings()
@@ -112,6 +113,8 @@ def worker(args: argparse.Namespace) -> int:
     os.umask(0o077)
     return_large_buffers()
     service = Basegun(settings)
+    if args.metrics_port is not None:
+        serve_metrics(args.metrics_port)  # network run times and batch photos analysed, for Prometheus
     jobs = Jobs(service, run_here=True, concurrency=args.concurrency, weapon_threads=settings.inference_workers)
     logging.getLogger("basegun.worker").info("worker ready", extra={"concurrency": args.concurrency})
     try:
@@ -181,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     srv.set_defaults(run=serve)
     wrk = commands.add_parser("worker", help="run background jobs only (batches, mail, the purge)")
     wrk.add_argument("--concurrency", type=int, default=1, help="batches run at once by this process (PostgreSQL)")
+    wrk.add_argument("--metrics-port", type=int, metavar="PORT", help="serve /metrics for Prometheus on this port")
     wrk.set_defaults(run=worker)
     return parser
 

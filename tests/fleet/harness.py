@@ -168,10 +168,15 @@ class Replica(Process):
 class Worker(Process):
     """`basegun worker --concurrency N`; ready once it logs so (the log file is its own: a restart starts it anew)."""
 
-    def __init__(self, name: str, data_dir: Path, settings: dict[str, str], concurrency: int = 1) -> None:
+    def __init__(
+        self, name: str, data_dir: Path, settings: dict[str, str], concurrency: int = 1, metrics_port: int = 0
+    ) -> None:
         command = [sys.executable, "-m", "cli", "worker", "--concurrency", str(concurrency)]
+        if metrics_port:
+            command += ["--metrics-port", str(metrics_port)]
         super().__init__(name, command, basegun_env(data_dir, settings), data_dir.parent / f"{name}.log")
         self.data_dir = data_dir
+        self.metrics_url = f"http://127.0.0.1:{metrics_port}/metrics" if metrics_port else None
 
     def spawn(self) -> None:
         self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -137,7 +137,7 @@ def fleet(
     )
     assert migrate.returncode == 0, migrate.stderr  # the one-shot job before the rollout
     replicas = [Replica(f"api{n}", _free_port(), folder / f"api{n}-data", settings) for n in (1, 2)]
-    workers = [Worker(f"worker{n}", folder / f"worker{n}-data", settings) for n in (1, 2)]
+    workers = [Worker(f"worker{n}", folder / f"worker{n}-data", settings, metrics_port=_free_port()) for n in (1, 2)]
     balancer = Balancer(folder, _free_port(), _free_port(), replicas, {"BALANCER_POSTS_PER_MINUTE": "100000"})
     try:
         start_together([*replicas, *workers], timeout=120)
@@ -299,6 +299,14 @@ def test_fleet_loses_nothing_when_a_replica_and_a_worker_die(
         csv = httpx.get(f"{api2.url}{status['reports']['report.csv']}", timeout=30)
         assert csv.status_code == 200
         assert all(name in csv.text for name in batch.expected)
+
+    # What a worker tells Prometheus: the batch photos it analysed, each network run timed.
+    assert worker2.metrics_url is not None
+    worker_metrics = httpx.get(worker2.metrics_url, timeout=30).text
+    analysed = re.search(r"^basegun_batch_photos_analysed_total (\S+)$", worker_metrics, re.MULTILINE)
+    assert analysed, worker_metrics
+    assert float(analysed.group(1)) > 0
+    assert 'basegun_network_seconds_count{network="basegun-typology-int8"}' in worker_metrics
 
     # A restarted worker takes up work: with the other stopped, a new batch still finishes.
     worker2.stop()
