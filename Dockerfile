@@ -1,4 +1,6 @@
-# Basegun serving image: the API, the web app and the embedded ONNX models. No torch, no training code.
+# Basegun's one image: the API, the web app and the embedded ONNX models. No torch, no training code.
+# The same image runs the API (`basegun serve`, the default), the workers (`basegun worker`) and the one-shot
+# preparation before a rollout (`basegun migrate`): deploy/compose.yaml and deploy/kubernetes/.
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md LICENSE ./

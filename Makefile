@@ -28,9 +28,10 @@ run: install web-deps
 	$(BIN)/basegun serve --host $(HOST) --port $(PORT)
 
 # Debian's Chromium drives the browser tests (never `playwright install`: it downloads a browser); the tests start
-# their own PostgreSQL server from Debian's `postgresql` (the storage and API tests run on SQLite and on PostgreSQL).
+# their own PostgreSQL server from Debian's `postgresql` (the storage and API tests run on SQLite and on PostgreSQL),
+# and the fleet test puts Debian's HAProxy in front of its replicas (deploy/haproxy.cfg).
 system-deps:
-	@{ command -v chromium && ls /usr/lib/postgresql/*/bin/initdb; } >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core postgresql >/dev/null; }
+	@{ command -v chromium && ls /usr/lib/postgresql/*/bin/initdb && test -x /usr/sbin/haproxy; } >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core postgresql haproxy >/dev/null; }
 
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev,training]'

@@ -7,15 +7,17 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from urllib.parse import urlsplit
 
+import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from prometheus_client import CollectorRegistry
 from starlette.concurrency import run_in_threadpool
 
-from api import docs, logs, problems, uploads
+from api import docs, logs, metrics, problems, uploads
 from api.clients import networks
 from api.inference import InferencePool
-from api.middleware import Admission, BodyLimit, CrossSiteGuard, RateLimit, RequestContext
+from api.middleware import Admission, BodyLimit, CrossSiteGuard, RateLimit, ReadinessGate, RequestContext
 from api.routes import (
     accounts,
     alarm,
@@ -36,8 +38,11 @@ from basegun.answering.markings.reader import MAX_PHOTOS as MAX_MARKINGS_PHOTOS
 from basegun.errors import ModelUnavailable
 from basegun.jobs.runtime import Jobs
 from basegun.records.expert_requests import MAX_PHOTOS
+from basegun.runtime.metrics import JobQueueCollector
+from basegun.runtime.readiness import Dependency, Readiness, ReadinessChecks
 from basegun.service import Basegun
 from basegun.settings import Settings, get_settings
+from basegun.storage.opening import open_object_store
 
 log = logging.getLogger("basegun.api")
 
@@ -56,6 +61,26 @@ def provider_origins(settings: Settings) -> tuple[str, ...]:
         return ()
     parts = urlsplit(settings.oidc_issuer)
     return (f"{parts.scheme}://{parts.netloc}",)
+
+
+def dependencies(settings: Settings, service: Basegun) -> list[Dependency]:
+    """What this replica needs to take work: its database, the object store the settings name, its models."""
+
+    def models() -> None:
+        if not service.models.sessions():
+            raise ModelUnavailable("No model is loaded.")
+
+    needed = [Dependency("models", models)]
+    if service.records is not None:
+        engine = service.records.database.engine
+
+        def database() -> None:
+            with engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+
+        needed.append(Dependency("database", database))
+    needed.append(Dependency("object_store", open_object_store(settings).check))
+    return needed
 
 
 def create_app(settings: Settings | None = None, service: Basegun | None = None) -> FastAPI:
@@ -77,8 +102,14 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
         jobs = Jobs(service, run_here=settings.embedded_worker, weapon_threads=max(1, settings.inference_workers // 2))
         app.state.jobs = jobs
         jobs.start()
+        if service.records is not None:
+            app.state.metrics = CollectorRegistry(auto_describe=False)
+            app.state.metrics.register(JobQueueCollector(service.records.database.engine))
+        app.state.readiness = ReadinessChecks(dependencies(settings, service))
         log.info("ready", extra={"models": list(service.models.sessions()), "embedded_worker": jobs.run_here})
         yield
+        app.state.readiness.stop()
+        app.state.readiness = None
         await run_in_threadpool(jobs.close)
         app.state.inference_pool.shutdown()
         app.state.service = None
@@ -96,6 +127,8 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
         form_limits={"max_files": 1, "max_fields": 4},  # one photo: the batch route allows more
     )
     app.state.service = None
+    app.state.readiness = None
+    app.state.metrics = None
     app.state.settings = settings
     app.state.verifier = (
         OidcVerifier(settings.oidc_issuer, settings.oidc_audience, settings.oidc_roles_claim)
@@ -106,6 +139,7 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
     uploads.spool_to_disk_beyond(settings.upload_spool_bytes)
     for module in (
         health,
+        metrics,
         identify,
         measure,
         typologies,
@@ -143,6 +177,12 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
         cost_for=lambda path: COST_BY_PATH.get(path, 1) if path.startswith("/api/") else 0,
     )
     app.add_middleware(CrossSiteGuard, allowed_origins=settings.cors_origins)
+
+    def readiness() -> Readiness | None:
+        checks: ReadinessChecks | None = app.state.readiness
+        return checks.state() if checks is not None else None
+
+    app.add_middleware(ReadinessGate, state=readiness)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -150,6 +190,7 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
             allow_methods=["GET", "POST"],
             allow_headers=["*"],
         )
+    app.add_middleware(metrics.HttpMetrics)
     app.add_middleware(
         RequestContext, trusted_proxies=networks(settings.trusted_proxies), connect_to=provider_origins(settings)
     )

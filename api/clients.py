@@ -28,6 +28,12 @@ def header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+def joined_header(scope: Scope, name: bytes) -> str:
+    """Every line of a header that may be repeated, joined as one list (RFC 9110 5.3): a proxy may add its own
+    `X-Forwarded-For` line below the client's rather than append to it."""
+    return ", ".join(value.decode("latin-1") for key, value in scope.get("headers", []) if key == name)
+
+
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     try:
         return ipaddress.ip_address(text.strip().strip("[]"))
@@ -52,7 +58,7 @@ def client_address(scope: Scope, trusted: tuple[Network, ...]) -> str:
     address = peer[0] if peer else "unknown"
     if not from_trusted_proxy(scope, trusted):
         return address
-    forwarded = [part.strip() for part in (header(scope, b"x-forwarded-for") or "").split(",") if part.strip()]
+    forwarded = [part.strip() for part in joined_header(scope, b"x-forwarded-for").split(",") if part.strip()]
     for hop in reversed(forwarded):
         if not _trusted(hop, trusted):
             return hop if _address(hop) is not None else address  # garbage in the header: the proxy is the client

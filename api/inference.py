@@ -8,6 +8,7 @@ answered, and one whose client has hung up while it waited is not computed.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from starlette.requests import ClientDisconnect
 from starlette.types import Receive
 
 from api.errors import Busy
+from api.metrics import refused
 from basegun.inference.pixels import PixelBudget, pixels_in
 
 T = TypeVar("T")
@@ -40,6 +42,7 @@ class InferencePool:
     @contextmanager
     def slot(self, client: str = "") -> Iterator[None]:
         if self.taken >= self.capacity or self._by_client[client] >= self.per_client:
+            refused(Busy.code)
             raise Busy(
                 "The service is answering as many photos as it can; try again in a moment.",
                 retry_after=RETRY_AFTER_SECONDS,
@@ -65,7 +68,7 @@ class InferencePool:
                     raise ClientDisconnect()
                 return call(data, *args)
 
-        work = asyncio.wrap_future(self.executor.submit(job))
+        work = asyncio.wrap_future(self.executor.submit(contextvars.copy_context().run, job))  # logs keep the id
         watch = asyncio.ensure_future(_disconnect(receive))
         racing: set[asyncio.Future[Any]] = {work, watch}
         await asyncio.wait(racing, return_when=asyncio.FIRST_COMPLETED)

@@ -1,4 +1,5 @@
-"""Structured JSON logs, one object per line, each carrying the request id; never photo bytes or personal data."""
+"""Structured JSON logs, one object per line, each carrying the request id (and the job id in a job:
+`basegun/jobs/logs.py`); never photo bytes or personal data."""
 
 from __future__ import annotations
 

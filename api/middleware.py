@@ -1,5 +1,5 @@
 """ASGI middleware: request ids and access logs, security headers, cross-site refusals, upload size and time limits,
-rate limits, admission before an upload is read."""
+rate limits, admission before an upload is read, no work while a dependency is down."""
 
 from __future__ import annotations
 
@@ -20,8 +20,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from api.clients import SCOPE_KEY, Network, client_address, from_trusted_proxy, header, rate_key
 from api.errors import CrossSiteRefused
 from api.logs import request_id
+from api.metrics import refused
 from api.problems import internal_error, problem, response_for
-from basegun.errors import BasegunError, ClientLimitReached
+from basegun.errors import BasegunError, ClientLimitReached, LimitReached
+from basegun.runtime.readiness import Readiness
 
 log = logging.getLogger("basegun.access")
 
@@ -261,6 +263,7 @@ class RateLimit:
             refusal = ClientLimitReached(
                 "Too many requests from this client; try again shortly.", retry_after=math.ceil(wait)
             )
+            refused(refusal.code)
             await response_for(refusal)(scope, receive, send)
             return
         await self.app(scope, receive, send)
@@ -280,8 +283,43 @@ class Admission:
             try:
                 await run_in_threadpool(self.admit, scope)
             except BasegunError as refusal:
+                if isinstance(refusal, LimitReached):
+                    refused(refusal.code)
                 response = response_for(refusal)
                 response.headers["connection"] = "close"
                 await response(scope, receive, send)
                 return
+        await self.app(scope, receive, send)
+
+
+class ReadinessGate:
+    """While a dependency is down (`/readyz`), this replica takes no work: every request but the probes and the
+    metrics gets 503 `not_ready` with Retry-After, so that a client or the balancer tries another replica.
+
+    `state()` gives the last checks, or None before the service has started; it never blocks.
+    """
+
+    OPEN_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, app: ASGIApp, state: Callable[[], Readiness | None]) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in self.OPEN_PATHS:
+            await self.app(scope, receive, send)
+            return
+        readiness = self.state()
+        if readiness is None or not readiness.ready:
+            refused("not_ready")
+            down = ", ".join(readiness.down if readiness is not None else ()) or "the service"
+            response = problem(
+                503,
+                "not_ready",
+                f"This server cannot take work now ({down} unavailable); try again in a moment.",
+                headers={"retry-after": str(self.RETRY_AFTER_SECONDS)},
+            )
+            await response(scope, receive, send)
+            return
         await self.app(scope, receive, send)

@@ -105,6 +105,7 @@ def worker(args: argparse.Namespace) -> int:
     from api import logs
     from api.memory import return_large_buffers
     from basegun.jobs.runtime import Jobs
+    from basegun.runtime.metrics import serve_metrics
     from basegun.service import Basegun
 
     settings = get_settings()
@@ -112,6 +113,8 @@ def worker(args: argparse.Namespace) -> int:
     os.umask(0o077)
     return_large_buffers()
     service = Basegun(settings)
+    if args.metrics_port is not None:
+        serve_metrics(args.metrics_port)  # network run times and batch photos analysed, for Prometheus
     jobs = Jobs(service, run_here=True, concurrency=args.concurrency, weapon_threads=settings.inference_workers)
     logging.getLogger("basegun.worker").info("worker ready", extra={"concurrency": args.concurrency})
     try:
@@ -130,6 +133,21 @@ def server_limits(settings: Settings) -> dict[str, Any]:
         "timeout_keep_alive": settings.keep_alive_seconds,
         "h11_max_incomplete_event_size": 64 * 1024,  # request line and headers
     }
+
+
+def migrate(_args: argparse.Namespace) -> int:
+    """Prepare what replicas and workers share, once before they start (a one-shot job in deploy/): the database
+    schema at its latest migration, and the object store checked writable."""
+    from basegun.records.database import Database
+    from basegun.storage.opening import open_object_store
+
+    settings = get_settings()
+    database = Database(settings.database)  # migrates to the latest revision, under a lock
+    database.close()
+    open_object_store(settings).check()
+    print(f"database migrated: {database.url.render_as_string(hide_password=True)}")
+    print(f"object store writable: {settings.object_store_url or settings.data_dir / 'objects'}")
+    return 0
 
 
 def export_dataset(args: argparse.Namespace) -> int:
@@ -158,12 +176,15 @@ def build_parser() -> argparse.ArgumentParser:
     exp = commands.add_parser("export-dataset", help="corrected photos and expert answers as labelled folders")
     exp.add_argument("--out", type=Path, required=True, metavar="DIR", help="a new folder for `basegun-train fit`")
     exp.set_defaults(run=export_dataset)
+    mig = commands.add_parser("migrate", help="migrate the database and check the object store, before a rollout")
+    mig.set_defaults(run=migrate)
     srv = commands.add_parser("serve", help="serve the API and the web app")
     srv.add_argument("--host", default="127.0.0.1")
     srv.add_argument("--port", type=int, default=8000)
     srv.set_defaults(run=serve)
     wrk = commands.add_parser("worker", help="run background jobs only (batches, mail, the purge)")
     wrk.add_argument("--concurrency", type=int, default=1, help="batches run at once by this process (PostgreSQL)")
+    wrk.add_argument("--metrics-port", type=int, metavar="PORT", help="serve /metrics for Prometheus on this port")
     wrk.set_defaults(run=worker)
     return parser
 

@@ -19,6 +19,7 @@ from typing import Any
 from basegun.answering.assess import WeaponAssessor, WeaponResult
 from basegun.answering.weapon import Weapon
 from basegun.inference.pixels import PixelBudget, pixels_in
+from basegun.runtime.metrics import BATCH_PHOTOS
 
 
 @dataclass
@@ -105,6 +106,7 @@ def run(
     results: dict[int, WeaponResult] = {}
 
     def photo_done() -> None:
+        BATCH_PHOTOS.inc()
         with lock:
             progress.photos_done += 1
             on_progress(progress)
