@@ -6,13 +6,16 @@ Nothing a client sends may produce a 500, and no answer ever carries an exceptio
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from basegun.accounts.oidc import ProviderUnavailable
+from basegun.answering.answer_models import Words
 from basegun.errors import (
     AuthenticationRequired,
     BasegunError,
@@ -61,6 +64,53 @@ STATUS_BY_TYPE: list[tuple[type[BasegunError], int]] = [
 ]
 
 
+MEDIA_TYPE = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """An error answer (RFC 9457); `code` is stable, `detail` is for people."""
+
+    type: str = Field(examples=[PROBLEM_TYPE + "unsupported_format"])
+    title: str = Field(examples=["Unsupported Media Type"])
+    status: int = Field(examples=[415])
+    detail: str = Field(examples=["This file is not a photo in a format Basegun reads."])
+    code: str = Field(examples=["unsupported_format"])
+    messages: Words | None = Field(None, description="Advice for the user, where there is some")
+
+
+Errors = dict[int, tuple[str, ...]]
+# What every route under /api/ may answer before it runs (middlewares), and what every upload route may answer.
+ANY_REQUEST: Errors = {429: ("rate_limited",)}
+UPLOAD: Errors = {
+    400: ("empty_file", "bad_request"),
+    403: ("cross_site_request",),
+    408: ("body_timeout",),
+    413: ("file_too_large",),
+    415: ("unsupported_format",),
+    422: ("image_too_small", "too_many_pixels", "corrupt_image", "missing_field", "invalid_request"),
+    503: ("busy", "model_unavailable"),
+    507: ("storage_full",),
+}
+POST: Errors = {403: ("cross_site_request",), 422: ("missing_field", "invalid_request")}
+SIGNED_IN: Errors = {401: ("authentication_required", "invalid_token"), 503: ("provider_unavailable",)}
+
+
+def errors(*groups: Errors) -> dict[int | str, dict[str, Any]]:
+    """A route's `responses=`: each error status it may give, as problem+json, naming its codes."""
+    codes: dict[int, set[str]] = {}
+    for group in (ANY_REQUEST, *groups):
+        for status, named in group.items():
+            codes.setdefault(status, set()).update(named)
+    return {
+        status: {
+            "model": Problem,
+            "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            "description": f"{HTTPStatus(status).phrase}: code {', '.join(sorted(named))}",
+        }
+        for status, named in sorted(codes.items())
+    }
+
+
 def problem(
     status: int, code: str, detail: str, headers: dict[str, str] | None = None, messages: dict[str, str] | None = None
 ) -> JSONResponse:
@@ -73,7 +123,7 @@ def problem(
     }
     if messages:
         body["messages"] = messages
-    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
 def status_for(error: BasegunError) -> int:

@@ -10,8 +10,10 @@ import logging
 from typing import Any
 
 from basegun.answering.alarm import AlarmChecker, AlarmTexts, MarkingRules
+from basegun.answering.answer_models import Identification, Words
 from basegun.answering.answers import AnswerMaker
 from basegun.answering.assess import WeaponAssessor
+from basegun.answering.check_models import AlarmCheckAnswer, Measure, ReplicaQuestion, ReplicaVerdict
 from basegun.answering.identify import Identifier
 from basegun.answering.measure import Measurer, length_rule_of
 from basegun.answering.replica import Markings, ReplicaChecker, ReplicaTexts
@@ -42,10 +44,10 @@ class Basegun:
             raise ModelUnavailable(str(exc)) from exc
         self.measurer = Measurer(self.models.weapons, self.models.card)
         self.answers = AnswerMaker.load(self.catalog)
-        self.identifier = Identifier(self.models, self.answers, self.limits, self.measurer)
         rules = MarkingRules.load()
         self.alarm = AlarmChecker(self.models.text_reader, rules, AlarmTexts.load(), self.limits, self.catalog.notice)
-        self.assessor = WeaponAssessor(self.identifier, self.measurer, self.alarm)
+        self.assessor = WeaponAssessor(self.models, self.answers, self.limits, self.measurer, self.alarm)
+        self.identifier = Identifier(self.assessor)
         self.replica = ReplicaChecker(self.catalog, rules, ReplicaTexts.load())
         self.records = Records(settings, self.catalog) if store else None
         self.store = self.records.results if self.records else None
@@ -61,28 +63,33 @@ class Basegun:
         if self.store is not None and (purged := self.store.purge_expired()):
             log.info("expired results deleted", extra={"count": purged})
 
-    def identify(self, data: bytes) -> dict[str, Any]:
-        """Identify one photo; the answer is stored (never the photo) and carries its id."""
+    def identify(self, data: bytes) -> Identification:
+        """Identify one photo; the answer is stored (never the photo, nor the measurement's drawing of it) and
+        carries its id."""
         identification = self.identifier.identify(data)
-        answer = self._keep("identification", identification.to_dict(image=False))
-        if identification.measurement is not None:
-            answer["measurement"]["annotated_image"] = identification.measurement.annotated_image_url
-        return answer
+        stored = identification.model_dump(mode="json", exclude={"id": True, "measurement": {"annotated_image"}})
+        return identification.model_copy(update={"id": self._store("identification", stored)})
 
-    def measure(self, data: bytes, typology: str | None = None) -> dict[str, Any]:
+    def measure(self, data: bytes, typology: str | None = None) -> Measure:
         """Measure a long gun beside a card; with a typology, its length rule gives the category."""
         rule = length_rule_of(self.catalog, typology) if typology else None
         measurement = self.measurer.measure(decode(data, self.limits, self.measurer.detail), typology, rule)
-        answer = self._keep("measurement", {**measurement.to_dict(image=False), "notice": self.catalog.notice})
-        return {**answer, "annotated_image": measurement.annotated_image_url}
+        answer = Measure(**dict(measurement.answer(image=True)), notice=Words(**self.catalog.notice))
+        stored = answer.model_dump(mode="json", exclude={"id", "annotated_image"})
+        return answer.model_copy(update={"id": self._store("measurement", stored)})
 
-    def alarm_check(self, data: bytes) -> dict[str, Any]:
+    def alarm_check(self, data: bytes) -> AlarmCheckAnswer:
         """Read the markings in a close-up; the answer is stored so that a replica check can cite its id."""
-        return self._keep("alarm_check", self.alarm.check(data).to_dict())
+        answer = self.alarm.check(data).to_dict()
+        return AlarmCheckAnswer.model_validate({**answer, "id": self._store("alarm_check", answer)})
+
+    def replica_question(self, typology: str) -> ReplicaQuestion:
+        """The replica question for a typology, with its warnings."""
+        return ReplicaQuestion.model_validate(self.replica.question(typology))
 
     def replica_check(
         self, typology: str, ammunition: str, alarm_check_id: str | None = None, markings_text: str | None = None
-    ) -> dict[str, Any]:
+    ) -> ReplicaVerdict:
         """The replica verdict, from the ammunition answer and the markings (an alarm check's id, or text)."""
         if alarm_check_id is not None and markings_text is not None:
             raise InvalidRequest("Give an alarm check id or the markings text, not both.")
@@ -93,13 +100,12 @@ class Basegun:
             markings = Markings.from_alarm_check(self.store.get(alarm_check_id, "alarm_check"), alarm_check_id)
         elif markings_text is not None:
             markings = self.replica.markings_from_text(markings_text)
-        return self._keep("replica_check", self.replica.check(typology, ammunition, markings))
+        answer = self.replica.check(typology, ammunition, markings)
+        return ReplicaVerdict.model_validate({**answer, "id": self._store("replica_check", answer)})
 
-    def _keep(self, kind: str, answer: dict[str, Any]) -> dict[str, Any]:
-        if self.store is None:
-            return answer
-        result_id = self.store.put(kind, answer)
-        return {"id": result_id, **answer}
+    def _store(self, kind: str, answer: dict[str, Any]) -> str | None:
+        """Keep an answer (JSON) and give its id; None where this service keeps no results."""
+        return self.store.put(kind, answer) if self.store is not None else None
 
     def close(self) -> None:
         if self._purger is not None:

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, File, Request, UploadFile
 
 from api.deps import ServiceDep, infer_upload
+from api.problems import UPLOAD, errors
+from basegun.answering.answer_models import Identification
 
 router = APIRouter(prefix="/api/v1", tags=["identification"])
 
 
-@router.post("/identify", summary="Identify the firearm in a photo")
+@router.post("/identify", summary="Identify the firearm in a photo", responses=errors(UPLOAD))
 async def identify(
     request: Request,
     service: ServiceDep,
     image: UploadFile = File(..., description="The photo: JPEG, PNG, WebP, HEIC, BMP, TIFF or GIF"),  # noqa: B008
-) -> dict[str, Any]:
+) -> Identification:
     return await infer_upload(request, image, service, service.identify)

@@ -18,7 +18,7 @@ CACHE_CONTROL = "no-cache"
 
 
 def _model(service: ServiceDep) -> BrowserModel:
-    return browser_model(service.models.typology.session.manifest, service.identifier.detail)
+    return browser_model(service.models.typology.session.manifest, service.assessor.detail)
 
 
 def _unchanged(request: Request, etag: str) -> bool:

@@ -34,9 +34,9 @@ def triage_folder(
         answers=[result.answer for result in results],
         skipped=intake.skipped,
         catalog=service.catalog,
-        model=service.identifier.model_info,
+        model=service.identifier.model,
         retention=None,
     )
-    thumbnails = {r.answer["name"]: r.thumbnail for r in results if r.thumbnail is not None}
+    thumbnails = {r.answer.name: r.thumbnail for r in results if r.thumbnail is not None}
     write_reports(report, thumbnails, out, lang)
     return report

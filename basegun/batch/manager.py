@@ -28,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from basegun.answering.answer_models import WeaponAnswer
 from basegun.answering.assess import WeaponResult
 from basegun.batch.archive import BatchLimits, Upload, store_uploads, unpack_zip
 from basegun.batch.intake import Intake
@@ -202,7 +203,7 @@ class BatchManager:
         def finished(index: int, result: WeaponResult) -> None:
             if result.thumbnail is not None:
                 write_private(thumbs / f"{index:04d}.jpg", result.thumbnail)
-            self.store.add_weapon(batch_id, {"index": index, **result.answer})
+            self.store.add_weapon(batch_id, result.answer.model_copy(update={"index": index}).model_dump(mode="json"))
 
         try:
             run(self.assessor, intake, self._weapons, progress, finished, self.service.pixels)
@@ -231,10 +232,10 @@ class BatchManager:
             name=state["name"],
             created=created,
             status=state["status"],
-            answers=_in_order(answers),
+            answers=[WeaponAnswer.model_validate(answer) for answer in _in_order(answers)],
             skipped=self.store.skipped(state["id"]),
             catalog=self.service.catalog,
-            model=self.service.identifier.model_info,
+            model=self.service.identifier.model,
             retention=Retention(self.service.settings.retention_days, created),
         )
         thumbnails = {
@@ -250,7 +251,9 @@ class BatchManager:
         """The batch's progress and the weapons done so far (in batch order), with its reports' names once written."""
         state = self.store.load(batch_id)
         skipped = self.store.skipped(batch_id)
-        weapons, not_analysed = split(_in_order(self.store.weapons(batch_id)), skipped)
+        weapons, not_analysed = split(
+            [WeaponAnswer.model_validate(w) for w in _in_order(self.store.weapons(batch_id))], skipped
+        )
         ready = state["status"] not in UNFINISHED
         return {
             "id": state["id"],

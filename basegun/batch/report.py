@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from basegun.answering.answer_models import ModelInfo, UnreadPhoto, WeaponAnswer
 from basegun.answering.weapon import Skipped
 from basegun.batch.report_html import render_html
 from basegun.batch.texts import (
@@ -52,10 +53,10 @@ def build_report(
     name: str,
     created: datetime,
     status: str,
-    answers: list[dict[str, Any]],
+    answers: list[WeaponAnswer],
     skipped: list[Skipped],
     catalog: Catalog,
-    model: dict[str, str],
+    model: ModelInfo,
     retention: Retention | None,
 ) -> dict[str, Any]:
     """The report's JSON: the batch, the notices, a summary by category, every weapon, every file not analysed."""
@@ -70,32 +71,34 @@ def build_report(
             "created": created.isoformat(timespec="seconds"),
             "status": status,
             "weapons": len(weapons),
-            "photos": sum(w["photos_total"] for w in weapons) + len(not_analysed),
+            "photos": sum(w.photos_total for w in weapons) + len(not_analysed),
         },
         "retention": (
             {"days": retention.days, "expires": retention.expires.isoformat(timespec="seconds")} if retention else None
         ),
         "notices": notices,
-        "model": model,
+        "model": model.model_dump(mode="json"),
         "summary": summary(weapons, catalog),
-        "weapons": weapons,
+        "weapons": [weapon.model_dump(mode="json") for weapon in weapons],
         "not_analysed": not_analysed,
         "flags": FLAGS,
     }
 
 
-def split(answers: list[dict[str, Any]], skipped: list[Skipped]) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+def split(answers: list[WeaponAnswer], skipped: list[Skipped]) -> tuple[list[WeaponAnswer], list[dict[str, str]]]:
     """The weapons analysed, and every file not analysed (skipped on the way in, or unreadable), sorted by name.
 
     A weapon none of whose photos could be read is not a weapon of the report: its files are listed as not analysed.
     """
-    weapons = [answer for answer in answers if answer["photos_readable"] > 0]
-    photos = [photo for answer in answers for photo in answer["photos"]]
-    unreadable = [{"name": photo["name"], **photo["error"]} for photo in photos if "error" in photo]
+    weapons = [answer for answer in answers if answer.photos_readable > 0]
+    photos = [photo for answer in answers for photo in answer.photos]
+    unreadable = [
+        {"name": photo.name, **photo.error.model_dump()} for photo in photos if isinstance(photo, UnreadPhoto)
+    ]
     return weapons, sorted([s.to_dict() for s in skipped] + unreadable, key=lambda item: item["name"])
 
 
-def summary(weapons: list[dict[str, Any]], catalog: Catalog) -> list[dict[str, Any]]:
+def summary(weapons: list[WeaponAnswer], catalog: Catalog) -> list[dict[str, Any]]:
     """How many weapons fall in each category or open set of categories, the undetermined and no-firearm last."""
     counts = Counter(_category_key(weapon) for weapon in weapons)
 
@@ -116,11 +119,11 @@ def summary(weapons: list[dict[str, Any]], catalog: Catalog) -> list[dict[str, A
     return rows
 
 
-def _category_key(weapon: dict[str, Any]) -> str:
-    legal = weapon["legal"]
+def _category_key(weapon: WeaponAnswer) -> str:
+    legal = weapon.legal
     if legal is None:
         return "no_firearm"
-    return "+".join(legal["categories"]) if legal["asserted"] else "undetermined"
+    return "+".join(legal.categories) if legal.asserted else "undetermined"
 
 
 def _retention_text(retention: Retention | None) -> Text:
