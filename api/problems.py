@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from basegun.accounts.oidc import ProviderUnavailable
 from basegun.answering.answer_models import Words
@@ -161,13 +162,31 @@ async def _validation_error(_: Request, error: Exception) -> JSONResponse:
     return problem(422, "invalid_request", f"Invalid value for: {', '.join(fields) or 'the request body'}.")
 
 
-async def _http_error(_: Request, error: Exception) -> JSONResponse:
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
-    code = {404: "not_found", 405: "method_not_allowed", 400: "bad_request"}.get(error.status_code, "http_error")
-    detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
-    if error.status_code == 400:
+    status = error.status_code
+    headers = getattr(error, "headers", None)
+    if status in (404, 405) and (allowed := allowed_methods(request)) and request.method not in allowed:
+        status = 405
+        others = {name: value for name, value in (headers or {}).items() if name.lower() != "allow"}
+        headers = {**others, "allow": ", ".join(sorted(allowed))}
+    code = {404: "not_found", 405: "method_not_allowed", 400: "bad_request"}.get(status, "http_error")
+    detail = (
+        error.detail if isinstance(error.detail, str) and status == error.status_code else HTTPStatus(status).phrase
+    )
+    if status == 400:
         detail = "The request could not be read (a malformed upload?)."
-    return problem(error.status_code, code, detail, headers=getattr(error, "headers", None))
+    return problem(status, code, detail, headers=headers)
+
+
+def allowed_methods(request: Request) -> set[str]:
+    """The methods the API takes at this path. The web app's files, mounted at `/`, answer any path no route takes
+    with the method asked: a wrong method on an API path would be told 404, or 405 allowing GET and HEAD."""
+    allowed: set[str] = set()
+    for template, operations in request.app.openapi()["paths"].items():
+        if compile_path(template)[0].match(request.url.path):
+            allowed |= {method.upper() for method in operations}
+    return allowed
 
 
 def internal_error() -> JSONResponse:

@@ -100,12 +100,12 @@ def test_one_photo_batch_weapon_and_identify_give_the_same_answer(
         assert identified.common() == assessed.common(), name
         drawn = identified.measurement
         if isinstance(drawn, MeasurementAnswer):
-            assert drawn.annotated_image is not None and drawn.annotated_image.startswith("data:image/jpeg;base64,")
+            assert (drawn.annotated_image or "").startswith("data:image/jpeg;base64,")
             assert drawn.model_copy(update={"annotated_image": None}) == assessed.measurement, name
         else:
             assert assessed.measurement is None, name
         answers[name] = identified
-    assert answers["revolver.jpg"].typology is not None and answers["revolver.jpg"].typology.key == "revolver"
+    assert answers["revolver.jpg"].common().model_dump()["typology"]["key"] == "revolver"
     assert isinstance(answers["uncoup.jpg"].measurement, MeasurementAnswer)
     assert answers["cat.jpg"].firearm_presence != "detected"
     assert answers["wall.jpg"].firearm_presence == "absent"
@@ -158,7 +158,8 @@ def test_a_weapon_whose_photos_may_hold_no_firearm_is_flagged_for_new_photos(ser
     assessed = service.assessor.assess(Weapon("pièces", (PhotoFile("coins.jpg", coins),))).answer
     assert assessed.firearm_presence == "uncertain"
     photo = assessed.photos[0]
-    assert isinstance(photo, PhotoAnswer) and photo.firearm_presence == "uncertain"
+    assert isinstance(photo, PhotoAnswer)
+    assert photo.firearm_presence == "uncertain"
     assert assessed.confidence_level == "low"
     assert "firearm_uncertain" in assessed.flags
     assert "no_firearm" not in assessed.flags

@@ -7,9 +7,12 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 
 from api.auth import UserDep
+from api.problems import SIGNED_IN, errors
 from basegun.accounts.users import signed_in
 
-router = APIRouter(prefix="/api/v1", tags=["accounts"])
+router = APIRouter(
+    prefix="/api/v1", tags=["accounts"], responses=errors(SIGNED_IN, {403: ("forbidden",), 404: ("not_found",)})
+)
 
 
 @router.get("/auth/config", summary="Where the web app signs agents in (the OIDC provider and its client id)")

@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope
 
 from api.clients import SCOPE_KEY, header
+from api.problems import POST, errors
 from basegun.batch.archive import BatchLimits, Upload
 from basegun.batch.manager import BatchManager, batch_limits
 from basegun.batch.report_html import CSS, for_serving
@@ -35,7 +36,17 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.batches = None
 
 
-router = APIRouter(prefix=PATH, tags=["batch triage"], lifespan=lifespan)
+BATCH_ERRORS = {
+    400: ("batch_source", "bad_request", "invalid_request"),
+    404: ("not_found", "unknown_batch", "unknown_report"),
+    409: ("batch_not_ready",),
+    413: ("batch_too_large", "too_many_photos", "too_many_entries", "file_too_large"),
+    422: ("not_a_zip", "archive_bomb", "batch_rejected", "missing_field", "invalid_request"),
+    429: ("busy",),
+    503: ("busy", "model_unavailable"),
+    507: ("storage_full",),
+}
+router = APIRouter(prefix=PATH, tags=["batch triage"], lifespan=lifespan, responses=errors(POST, BATCH_ERRORS))
 
 
 def get_batches(request: Request) -> BatchManager:

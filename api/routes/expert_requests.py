@@ -10,12 +10,26 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import AgentDep, AgentOrExpertDep, ExpertDep
 from api.deps import ServiceDep, infer_upload
+from api.problems import SIGNED_IN, UPLOAD, errors
 from basegun.records.expert_requests import MAX_PHOTOS, Answer, ExpertRequests, RequestForm, Status, check_photo_count
 from basegun.records.photos import MEDIA_TYPE, clean_photo
 from basegun.records.records import Records
 from basegun.service import Basegun
 
-router = APIRouter(prefix="/api/v1/expert-requests", tags=["expert requests"])
+router = APIRouter(
+    prefix="/api/v1/expert-requests",
+    tags=["expert requests"],
+    responses=errors(
+        UPLOAD,
+        SIGNED_IN,
+        {
+            400: ("missing_photos", "too_many_photos", "invalid_request"),
+            403: ("forbidden",),
+            404: ("unknown_expert_request", "unknown_typology", "unknown_category", "not_found"),
+            409: ("already_answered",),
+        },
+    ),
+)
 ONE_LINE = r"^[^\x00-\x1f\x7f]+$"  # no line break nor control character: these go into a mail's subject
 PATH = router.prefix
 

@@ -9,10 +9,23 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import UserDep
 from api.deps import ServiceDep, infer_upload
+from api.problems import SIGNED_IN, UPLOAD, errors
 from basegun.records.feedback import MAX_COMMENT, Feedback
 from basegun.records.photos import clean_photo
 
-router = APIRouter(prefix="/api/v1", tags=["feedback"])
+router = APIRouter(
+    prefix="/api/v1",
+    tags=["feedback"],
+    responses=errors(
+        UPLOAD,
+        SIGNED_IN,
+        {
+            400: ("contradictory_feedback", "consent_required"),
+            403: ("forbidden",),
+            404: ("unknown_identification",),
+        },
+    ),
+)
 
 
 @router.post(
@@ -20,6 +33,7 @@ router = APIRouter(prefix="/api/v1", tags=["feedback"])
     status_code=201,
     summary="Say whether an identification was right (and what it is)",
     form_limits={"max_files": 1, "max_fields": 5},
+    openapi_extra={"security": [{}, {"HTTPBearer": []}]},  # anyone may say; a signed-in agent may add the photo
 )
 async def give_feedback(
     request: Request,

@@ -6,10 +6,10 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
-from api.problems import problem
+from api.problems import errors, problem
 from basegun import __version__
 
-router = APIRouter(tags=["operations"])
+router = APIRouter(tags=["operations"], responses=errors())
 
 
 @router.get("/healthz", summary="The process is alive")
@@ -17,7 +17,12 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Every model is loaded and the service can answer", response_model=None)
+@router.get(
+    "/readyz",
+    summary="Every model is loaded and the service can answer",
+    response_model=None,
+    responses=errors({503: ("not_ready",)}),
+)
 async def readyz(request: Request) -> Any:
     if getattr(request.app.state, "service", None) is None:
         return problem(503, "not_ready", "The models are still loading.")

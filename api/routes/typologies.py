@@ -7,8 +7,11 @@ from typing import Any
 from fastapi import APIRouter
 
 from api.deps import ServiceDep
+from api.problems import errors
 
-router = APIRouter(prefix="/api/v1", tags=["catalog"])
+router = APIRouter(
+    prefix="/api/v1", tags=["catalog"], responses=errors({404: ("unknown_typology",), 503: ("model_unavailable",)})
+)
 
 
 @router.get("/typologies", summary="Every typology, with its legal answer and securing guide")
