@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
@@ -11,7 +11,9 @@ from starlette.concurrency import run_in_threadpool
 from api.auth import AgentDep, AgentOrExpertDep, ExpertDep
 from api.deps import ServiceDep, infer_upload
 from api.problems import SIGNED_IN, UPLOAD, errors
-from basegun.records.expert_requests import MAX_PHOTOS, Answer, ExpertRequests, RequestForm, Status, check_photo_count
+from basegun.records.answer_models import ExpertRequest, ExpertRequests
+from basegun.records.expert_requests import MAX_PHOTOS, Answer, RequestForm, Status, check_photo_count
+from basegun.records.expert_requests import ExpertRequests as RequestRepository
 from basegun.records.photos import MEDIA_TYPE, clean_photo
 from basegun.records.records import Records
 from basegun.service import Basegun
@@ -47,7 +49,7 @@ def _records(service: Basegun) -> Records:
     return service.records
 
 
-def _requests(service: Basegun) -> ExpertRequests:
+def _requests(service: Basegun) -> RequestRepository:
     return _records(service).expert_requests
 
 
@@ -75,7 +77,7 @@ async def submit(
     markings: Annotated[str, Form(max_length=2000)] = "",
     notes: Annotated[str, Form(max_length=4000)] = "",
     identification_id: Annotated[str | None, Form(max_length=64)] = None,
-) -> dict[str, Any]:
+) -> ExpertRequest:
     form = RequestForm(unit, phone, seizure_number, procedure_number, markings, notes, identification_id or None)
     cleaned = await read_photos(request, service, photos)
     submitted = await run_in_threadpool(_requests(service).submit, agent, form, cleaned)
@@ -86,23 +88,28 @@ async def submit(
 @router.get("", summary="An agent's own requests, or the experts' queue")
 def list_requests(
     service: ServiceDep, user: AgentOrExpertDep, status: Annotated[Status | None, Query()] = None
-) -> dict[str, Any]:
-    return {"requests": _requests(service).list(user, status)}
+) -> ExpertRequests:
+    return ExpertRequests(requests=_requests(service).list(user, status))
 
 
 @router.get("/{request_id}", summary="One request, its photos' addresses, and the expert's answer once given")
-def get_request(request_id: str, service: ServiceDep, user: AgentOrExpertDep) -> dict[str, Any]:
+def get_request(request_id: str, service: ServiceDep, user: AgentOrExpertDep) -> ExpertRequest:
     return _requests(service).get(user, request_id)
 
 
-@router.get("/{request_id}/photos/{photo_id}", summary="A photo of a request (metadata stripped)")
+@router.get(
+    "/{request_id}/photos/{photo_id}",
+    summary="A photo of a request (metadata stripped)",
+    response_class=Response,
+    responses={200: {"content": {MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}}},
+)
 def get_photo(request_id: str, photo_id: str, service: ServiceDep, user: AgentOrExpertDep) -> Response:
     data = _requests(service).photo(user, request_id, photo_id)
     return Response(data, media_type=MEDIA_TYPE, headers={"cache-control": "private, no-store"})
 
 
 @router.post("/{request_id}/answer", summary="Answer a request (experts); the agent is told by mail")
-def answer(request_id: str, body: AnswerBody, service: ServiceDep, expert: ExpertDep) -> dict[str, Any]:
+def answer(request_id: str, body: AnswerBody, service: ServiceDep, expert: ExpertDep) -> ExpertRequest:
     answered = _requests(service).answer(expert, request_id, Answer(body.typology, body.category, body.text))
     _records(service).send_mail_now()
     return answered

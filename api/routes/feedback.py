@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from api.auth import UserDep
 from api.deps import ServiceDep, infer_upload
 from api.problems import SIGNED_IN, UPLOAD, errors
+from basegun.records.answer_models import FeedbackReceipt
 from basegun.records.feedback import MAX_COMMENT, Feedback
 from basegun.records.photos import clean_photo
 
@@ -45,7 +46,7 @@ async def give_feedback(
     comment: Annotated[str, Form(max_length=MAX_COMMENT)] = "",
     consent: Annotated[bool, Form(description="The photo may be kept to improve Basegun")] = False,
     photo: Annotated[UploadFile | None, File(description="Agents only, with consent: the photo identified")] = None,
-) -> dict[str, Any]:
+) -> FeedbackReceipt:
     assert service.records is not None, "the served service always keeps records"
     cleaned = None
     if photo is not None:
