@@ -92,7 +92,8 @@ UPLOAD: Errors = {
     503: ("busy", "model_unavailable"),
     507: ("storage_full",),
 }
-POST: Errors = {403: ("cross_site_request",), 422: ("missing_field", "invalid_request")}
+VALIDATION: Errors = {422: ("missing_field", "invalid_request")}
+POST: Errors = {403: ("cross_site_request",), **VALIDATION}
 SIGNED_IN: Errors = {401: ("authentication_required", "invalid_token"), 503: ("provider_unavailable",)}
 
 
@@ -199,3 +200,22 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(BasegunError, _basegun_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            problems_only(build())
+        return app.openapi_schema or {}
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def problems_only(document: dict[str, Any]) -> None:
+    """An error is answered as problem+json only: FastAPI also lists the route's own type for a response that names
+    a model."""
+    for methods in document.get("paths", {}).values():
+        for operation in methods.values():
+            for status, response in operation.get("responses", {}).items():
+                content = response.get("content", {})
+                if status[0] in "45" and MEDIA_TYPE in content:
+                    content.pop("application/json", None)

@@ -13,6 +13,7 @@ from basegun.answering.alarm import AlarmChecker, AlarmTexts, MarkingRules
 from basegun.answering.answer_models import Identification, Words
 from basegun.answering.answers import AnswerMaker
 from basegun.answering.assess import WeaponAssessor
+from basegun.answering.catalog_models import CatalogAnswer, TypologyEntry
 from basegun.answering.check_models import AlarmCheckAnswer, Measure, ReplicaQuestion, ReplicaVerdict
 from basegun.answering.identify import Identifier
 from basegun.answering.measure import Measurer, length_rule_of
@@ -82,6 +83,14 @@ class Basegun:
         """Read the markings in a close-up; the answer is stored so that a replica check can cite its id."""
         answer = self.alarm.check(data).to_dict()
         return AlarmCheckAnswer.model_validate({**answer, "id": self._store("alarm_check", answer)})
+
+    def catalog_answer(self) -> CatalogAnswer:
+        """The whole catalog, as the web app reads it."""
+        return CatalogAnswer.model_validate(self.catalog.to_dict())
+
+    def typology_entry(self, key: str) -> TypologyEntry:
+        """One typology; `NotFound` for a key the catalog does not have."""
+        return TypologyEntry.model_validate(self.catalog.typology_dict(self.catalog.get(key)))
 
     def replica_question(self, typology: str) -> ReplicaQuestion:
         """The replica question for a typology, with its warnings."""

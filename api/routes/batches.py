@@ -8,12 +8,13 @@ from pathlib import PurePosixPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope
 
 from api.clients import SCOPE_KEY, header
 from api.problems import POST, errors
+from basegun.batch.answer_models import BatchStatus
 from basegun.batch.archive import BatchLimits, Upload
 from basegun.batch.manager import BatchManager, batch_limits
 from basegun.batch.report_html import CSS, for_serving
@@ -59,11 +60,11 @@ def get_batches(request: Request) -> BatchManager:
 BatchesDep = Annotated[BatchManager, Depends(get_batches)]
 
 
-def with_urls(status: dict[str, Any]) -> dict[str, Any]:
+def with_urls(status: dict[str, Any]) -> BatchStatus:
     """A batch's status with the address of each report, once they are written."""
     names = status["reports"]
     reports = {name: f"{PATH}/{status['id']}/{name}" for name in names} if names is not None else None
-    return {**status, "reports": reports}
+    return BatchStatus.model_validate({**status, "reports": reports})
 
 
 def admit(scope: Scope) -> None:
@@ -82,6 +83,7 @@ def admit(scope: Scope) -> None:
 )
 async def create_batch(
     request: Request,
+    response: Response,
     batches: BatchesDep,
     images: list[UploadFile] | None = File(  # noqa: B008
         None, description="Photos; a name like 'arme 1/gauche.jpg' groups photos by weapon, else one weapon each"
@@ -90,7 +92,7 @@ async def create_batch(
         None, description="A zip: one folder per weapon; a photo at the top is a weapon of its own"
     ),
     name: str | None = Form(None, max_length=200, description="The seizure's name, shown on the report"),
-) -> JSONResponse:
+) -> BatchStatus:
     if bool(images) == bool(archive):
         raise InvalidRequest("Send either photos ('images') or one zip ('archive'), not both.", code="batch_source")
     if archive is not None:
@@ -99,11 +101,12 @@ async def create_batch(
     else:
         uploads = [Upload(image.filename or f"photo-{i + 1}", image.file) for i, image in enumerate(images or [])]
         status = await run_in_threadpool(batches.submit_files, uploads, name or "lot", request.scope[SCOPE_KEY])
-    return JSONResponse(with_urls(status), status_code=202, headers={"location": f"{PATH}/{status['id']}"})
+    response.headers["location"] = f"{PATH}/{status['id']}"
+    return with_urls(status)
 
 
 @router.get("/{batch_id}", summary="A batch's progress, and each weapon's answer as soon as it is done")
-async def batch_status(batch_id: str, batches: BatchesDep) -> dict[str, Any]:
+async def batch_status(batch_id: str, batches: BatchesDep) -> BatchStatus:
     return with_urls(await run_in_threadpool(batches.status, batch_id))
 
 
@@ -113,7 +116,20 @@ async def report_style(batch_id: str) -> Response:
     return Response(CSS, media_type="text/css")
 
 
-@router.get("/{batch_id}/{report}", summary="A finished batch's report: report.csv, report.html or report.json")
+@router.get(
+    "/{batch_id}/{report}",
+    summary="A finished batch's report: report.csv, report.html or report.json",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/csv": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
+            }
+        }
+    },
+)
 async def batch_report(batch_id: str, report: str, batches: BatchesDep) -> Response:
     path = await run_in_threadpool(batches.report_file, batch_id, report)
     headers = {"cache-control": "no-store"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from basegun.answering.alarm.check import Status
 from basegun.answering.presence import Outcome
@@ -231,6 +231,25 @@ class WeaponAnswer(Answer):
     flags: list[Flag]
 
 
+class OfflineIdentification(Shape):
+    """An identification the web app made on the phone without the service (frontend/js/offline/answer.js): the
+    typology network alone, so nobody checked that a firearm is there, nothing measured, nothing stored."""
+
+    offline: Literal[True]
+    firearm_presence: Literal["not_checked"]
+    typology: TypologyRef
+    confidence: float
+    confidence_level: ConfidenceLevel
+    alternatives: list[TypologyRef]
+    legal: Legal
+    next_steps: list[NextStep]
+    advice: Words
+    measurement: None
+    model: ModelInfo
+    timings_ms: dict[str, float]
+
+
 def identification_schema() -> dict[str, Any]:
-    """The JSON Schema of an identification, as the web app's offline answer must satisfy it."""
-    return Identification.model_json_schema(mode="serialization")
+    """The JSON Schema of what the web app shows as an identification: the service's, or the one made offline."""
+    schema = TypeAdapter(Identification | OfflineIdentification).json_schema(mode="serialization")
+    return {"title": "Identification", **schema}
