@@ -151,7 +151,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     server.stop()
 
 
-def test_schemathesis_finds_no_undocumented_answer_and_no_server_error(server: LiveServer) -> None:
+def test_schemathesis_finds_no_undocumented_answer_and_no_server_error(server: LiveServer, tmp_path: Path) -> None:
     """Every check but the acceptance of schema-valid bodies (random bytes the schema allows are not photos, and are
     rightly refused); a few examples per operation, bounded in time."""
     assert httpx.get(f"{server.url}/openapi.json", timeout=10).status_code == 200
@@ -171,6 +171,6 @@ def test_schemathesis_finds_no_undocumented_answer_and_no_server_error(server: L
         "--request-timeout",
         "30",
     ]
-    run = subprocess.run(command, capture_output=True, text=True, timeout=420)
+    run = subprocess.run(command, capture_output=True, text=True, timeout=420, cwd=tmp_path)  # its files go there
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-2000:]
     assert "failures" not in run.stdout.rsplit("====", 2)[-1]
