@@ -77,11 +77,11 @@ def triage(args: argparse.Namespace) -> int:
 
     with ThreadPoolExecutor(args.workers, thread_name_prefix="triage") as pool:
         report = triage_folder(service, args.folder, out, pool, show, args.lang)
-    for row in report["summary"]:
-        print(f"{row['label'][args.lang]}\t{row['count']}")
-    for item in report["not_analysed"]:
-        print(f"{item['name']}\tnot analysed: {item['code']}: {item['detail']}")
-    print(f"{len(report['weapons'])} weapons; reports in {out}")
+    for row in report.summary:
+        print(f"{row.label.text(args.lang)}\t{row.count}")
+    for item in report.not_analysed:
+        print(f"{item.name}\tnot analysed: {item.code}: {item.detail}")
+    print(f"{len(report.weapons)} weapons; reports in {out}")
     return 0
 
 

@@ -25,6 +25,7 @@ from api.app import create_app
 from basegun.answering.answer_models import ModelInfo
 from basegun.answering.fusion import fuse
 from basegun.answering.weapon import PhotoFile, Weapon
+from basegun.batch.answer_models import FileNotAnalysed
 from basegun.batch.report import build_report
 from basegun.batch.report_html import render_html
 from basegun.batch.texts import RETENTION_LOCAL
@@ -269,8 +270,8 @@ def test_triage_html_escapes_names() -> None:
         model=ModelInfo(name="m", version="1", sha256="0"),
         retention=None,
     )
-    report["not_analysed"] = [{"name": "<img src=x onerror=alert(1)>.jpg", "code": "unsupported_format", "detail": "x"}]
-    html = render_html(report, {})
+    bad = FileNotAnalysed(name="<img src=x onerror=alert(1)>.jpg", code="unsupported_format", detail="x")
+    html = render_html(report.model_copy(update={"not_analysed": [bad]}), {})
     assert "<img src=x" not in html
     assert "&lt;img src=x" in html
     assert "<b>saisie</b>" not in html

@@ -46,6 +46,10 @@ class Words(Shape):
     fr: str
     en: str
 
+    def text(self, lang: str) -> str:
+        """In `lang` (French unless English is asked for)."""
+        return self.en if lang == "en" else self.fr
+
 
 class TypologyRef(Shape):
     """A typology as an answer names it."""

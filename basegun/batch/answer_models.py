@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from basegun.answering.answer_models import Flag, Shape, WeaponAnswer, Words
+from basegun.answering.answer_models import Flag, ModelInfo, Shape, WeaponAnswer, Words
 
 BatchState = Literal["queued", "running", "finished", "interrupted", "failed"]
 
@@ -56,3 +56,44 @@ class BatchStatus(Shape):
     texts: BatchTexts
     error: BatchError | None
     reports: dict[str, str] | None = Field(description="Each report's address, once the batch has ended")
+
+
+class ReportBatch(Shape):
+    id: str
+    name: str
+    created: str
+    status: BatchState
+    weapons: int = Field(description="Weapons analysed (at least one photo read)")
+    photos: int
+
+
+class ReportRetention(Shape):
+    days: float
+    expires: str
+
+
+class Notices(Shape):
+    information: Words
+    retention: Words
+    stopped: Words | None = Field(None, description="Why the report covers only part of the batch")
+
+
+class SummaryRow(Shape):
+    """How many weapons fall in a category, an open set of categories (`B+C`), `undetermined` or `no_firearm`."""
+
+    category: str
+    label: Words
+    count: int
+
+
+class BatchReport(Shape):
+    """report.json, of which report.csv and report.html are views."""
+
+    batch: ReportBatch
+    retention: ReportRetention | None = Field(description="None for a report made on the station's own computer")
+    notices: Notices
+    model: ModelInfo
+    summary: list[SummaryRow]
+    weapons: list[WeaponAnswer]
+    not_analysed: list[FileNotAnalysed]
+    flags: dict[Flag, Words]
