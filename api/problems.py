@@ -106,10 +106,26 @@ def errors(*groups: Errors) -> dict[int | str, dict[str, Any]]:
     return {
         status: {
             "model": Problem,
-            "content": {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            "content": {
+                MEDIA_TYPE: {
+                    "schema": {"$ref": "#/components/schemas/Problem"},
+                    "examples": {code: {"value": example(status, code)} for code in sorted(named)},
+                }
+            },
             "description": f"{HTTPStatus(status).phrase}: code {', '.join(sorted(named))}",
         }
         for status, named in sorted(codes.items())
+    }
+
+
+def example(status: int, code: str) -> dict[str, object]:
+    """What a client receives for `code` (its `detail` varies with the case)."""
+    return {
+        "type": PROBLEM_TYPE + code,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": "Why, in plain words.",
+        "code": code,
     }
 
 

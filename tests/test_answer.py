@@ -137,6 +137,14 @@ def test_each_photo_is_decoded_once_per_size(service: Basegun, photos: Path, mon
     )
 
     counted.calls.clear()
+    pistol = photos / "typology" / "revolver.jpg"
+    assessed = service.assessor.assess(Weapon("revolver", (PhotoFile("revolver.jpg", pistol),)))
+    assert assessed.answer.alarm_check is not None  # its markings were read
+    size = pistol.stat().st_size
+    reading = service.alarm.reader.detail
+    assert counted.calls == Counter({(size, service.assessor.detail): 1, (size, reading): 1})
+
+    counted.calls.clear()
     small = encode(Image.open(io.BytesIO(large)).convert("RGB").resize((640, 480)), "PNG")
     service.identify(small)
     assert counted.calls == Counter({(len(small), service.assessor.detail): 1})
