@@ -11,10 +11,14 @@ import pytest
 from PIL import Image
 
 from basegun.answering import decodes
-from basegun.answering.answer_models import MeasurementAnswer, PhotoAnswer
+from basegun.answering.answer_models import MeasurementAnswer, PhotoAnswer, RefusedMeasurement
 from basegun.answering.answers import AnswerMaker, Presence
+from basegun.answering.assess import PhotoAnalysis, weapon_presence
 from basegun.answering.decodes import covers
-from basegun.answering.weapon import PhotoFile, Weapon
+from basegun.answering.identify import measurement_of
+from basegun.answering.measure.refusals import refuse
+from basegun.answering.presence import Outcome
+from basegun.answering.weapon import PhotoFile, Skipped, Weapon
 from basegun.catalog.loading import load_catalog
 from basegun.catalog.texts import load_texts
 from basegun.inference.imaging import Detail, Limits, Photo
@@ -80,6 +84,31 @@ def test_the_gate_decides_what_is_acted_on(answers: AnswerMaker) -> None:
     assert answers.confident_typology(prediction("low")) is None
     assert answers.confident_typology(None) is None
     assert answers.confident_typology(prediction("medium")) == answers.catalog.get("revolver")
+
+
+def analysis(outcome: Outcome, score: float | None = None, *, unread: bool = False) -> PhotoAnalysis:
+    error = Skipped("x.jpg", "corrupt_image", "damaged") if unread else None
+    return PhotoAnalysis("x.jpg", error=error, presence=Presence(outcome, score))
+
+
+def test_a_weapon_shows_its_photos_strongest_presence_and_fuses_only_those() -> None:
+    detected, uncertain = analysis("detected", 0.9), analysis("uncertain", 0.4)
+    presence, used = weapon_presence([analysis("absent", 0.1), uncertain, detected, analysis("detected", unread=True)])
+    assert presence == Presence("detected", 0.9)
+    assert used == [detected]
+    presence, used = weapon_presence([analysis("absent", 0.2), analysis("absent", 0.3)])
+    assert presence == Presence("absent", 0.3)
+    assert used == []
+    assert weapon_presence([]) == (Presence("absent"), [])
+
+
+def test_identification_tells_a_measuring_refusal_but_not_a_missing_card() -> None:
+    assert measurement_of(None, []) is None
+    assert measurement_of(None, [refuse("no_card")]) is None  # nobody laid a card: nothing to say
+    told = measurement_of(None, [refuse("no_card"), refuse("card_oblique")])
+    assert isinstance(told, RefusedMeasurement)
+    assert told.refused.code == "card_oblique"
+    assert told.refused.messages.fr
 
 
 def test_one_photo_batch_weapon_and_identify_give_the_same_answer(

@@ -19,8 +19,10 @@ from basegun.answering.answer_models import (
     RefusedMeasurement,
     Words,
 )
-from basegun.answering.assess import Asking, WeaponAssessor, WeaponResult
+from basegun.answering.assess import Asking, WeaponAssessor
+from basegun.answering.measure import Measurement
 from basegun.answering.weapon import PhotoData
+from basegun.errors import MeasurementRefused
 
 IDENTIFYING = Asking(annotate=True)
 PHOTO_NAME = "photo"
@@ -46,17 +48,19 @@ class Identifier:
         return Identification(
             **dict(result.answer.common()),
             model=self.model,
-            measurement=measurement_of(result),
+            measurement=measurement_of(result.measurement, result.refusals),
             photo=PhotoSize(width=analysis.size[0], height=analysis.size[1]),
             timings_ms={step: round(ms, 1) for step, ms in timings.items()},
         )
 
 
-def measurement_of(result: WeaponResult) -> MeasurementAnswer | RefusedMeasurement | None:
+def measurement_of(
+    measurement: Measurement | None, refusals: list[MeasurementRefused]
+) -> MeasurementAnswer | RefusedMeasurement | None:
     """The measurement with its drawing; or why a photo with a card could not be measured; or none without a card."""
-    if result.measurement is not None:
-        return result.measurement.answer(image=True)
-    told = [refusal for refusal in result.refusals if refusal.code != "no_card"]
+    if measurement is not None:
+        return measurement.answer(image=True)
+    told = [refusal for refusal in refusals if refusal.code != "no_card"]
     if told:
         return RefusedMeasurement(refused=Refusal(code=told[0].code, messages=Words(**told[0].messages)))
     return None
