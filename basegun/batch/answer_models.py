@@ -49,7 +49,7 @@ class BatchStatus(Shape):
     status: BatchState
     created: str
     expires: str
-    progress: BatchProgress | None
+    progress: BatchProgress
     weapons: list[WeaponAnswer] = Field(description="The weapons done so far, in batch order")
     skipped: list[FileNotAnalysed]
     not_analysed: list[FileNotAnalysed]
