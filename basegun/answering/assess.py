@@ -166,8 +166,8 @@ class WeaponAssessor:
             agreement=agreement,
             measurement=measured_answer,
             measurement_refusals=[
-                PhotoRefusal(photo=name, code=refusal.code, detail=Words(**refusal.messages))
-                for name, refusal in refusals
+                PhotoRefusal(photo=photo, code=refusal.code, detail=Words(**refusal.messages))
+                for photo, refusal in refusals
             ],
             alarm_check=alarm,
             flags=self._flags(presence.outcome, prediction, agreement, measured_answer is not None, alarm),
