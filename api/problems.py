@@ -80,27 +80,33 @@ class Problem(BaseModel):
 
 
 Errors = dict[int, tuple[str, ...]]
-# What every route under /api/ may answer before it runs (middlewares), and what every upload route may answer.
-ANY_REQUEST: Errors = {429: ("rate_limited",)}
-UPLOAD: Errors = {
-    400: ("empty_file", "bad_request"),
+# The errors routes share, by what they do: each route's `responses=` merges those that apply to it.
+SERVICE: Errors = {503: ("model_unavailable",)}  # needs the loaded models (not yet, while the service starts)
+VALIDATION: Errors = {422: ("missing_field", "invalid_request")}  # takes parameters or a body
+# A POST under /api/: the cross-site guard, the rate limit and the body limit answer before the route runs.
+POST: Errors = {
+    400: ("bad_request",),  # a body that cannot be read (malformed JSON or multipart)
     403: ("cross_site_request",),
     408: ("body_timeout",),
     413: ("file_too_large",),
+    429: ("rate_limited",),
+    **VALIDATION,
+}
+UPLOAD: Errors = {  # a photo uploaded, then decoded in the inference pool
+    **POST,
+    400: ("empty_file", "bad_request"),
     415: ("unsupported_format",),
     422: ("image_too_small", "too_many_pixels", "corrupt_image", "missing_field", "invalid_request"),
     503: ("busy", "model_unavailable"),
     507: ("storage_full",),
 }
-VALIDATION: Errors = {422: ("missing_field", "invalid_request")}
-POST: Errors = {403: ("cross_site_request",), **VALIDATION}
 SIGNED_IN: Errors = {401: ("authentication_required", "invalid_token"), 503: ("provider_unavailable",)}
 
 
 def errors(*groups: Errors) -> dict[int | str, dict[str, Any]]:
     """A route's `responses=`: each error status it may give, as problem+json, naming its codes."""
     codes: dict[int, set[str]] = {}
-    for group in (ANY_REQUEST, *groups):
+    for group in groups:
         for status, named in group.items():
             codes.setdefault(status, set()).update(named)
     return {
@@ -228,10 +234,17 @@ def install(app: FastAPI) -> None:
 
 def problems_only(document: dict[str, Any]) -> None:
     """An error is answered as problem+json only: FastAPI also lists the route's own type for a response that names
-    a model."""
+    a model, and documents its own validation error (422) where `_validation_error` answers a problem."""
+    validation = errors(VALIDATION)[422]
     for methods in document.get("paths", {}).values():
         for operation in methods.values():
-            for status, response in operation.get("responses", {}).items():
+            responses = operation.get("responses", {})
+            for status, response in responses.items():
                 content = response.get("content", {})
-                if status[0] in "45" and MEDIA_TYPE in content:
+                if status == "422" and MEDIA_TYPE not in content:
+                    responses[status] = {key: value for key, value in validation.items() if key != "model"}
+                elif status[0] in "45" and MEDIA_TYPE in content:
                     content.pop("application/json", None)
+    schemas = document.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)

@@ -9,9 +9,7 @@ from api.auth import UserDep
 from api.problems import SIGNED_IN, errors
 from basegun.accounts.users import Role, signed_in
 
-router = APIRouter(
-    prefix="/api/v1", tags=["accounts"], responses=errors(SIGNED_IN, {403: ("forbidden",), 404: ("not_found",)})
-)
+router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
 
 class AuthConfig(BaseModel):
@@ -26,7 +24,11 @@ class SignedIn(BaseModel):
     roles: list[Role]
 
 
-@router.get("/auth/config", summary="Where the web app signs agents in (the OIDC provider and its client id)")
+@router.get(
+    "/auth/config",
+    summary="Where the web app signs agents in (the OIDC provider and its client id)",
+    responses=errors({404: ("not_found",)}),
+)
 def auth_config(request: Request) -> AuthConfig:
     settings = request.app.state.settings
     if settings.oidc_issuer is None:
@@ -34,6 +36,6 @@ def auth_config(request: Request) -> AuthConfig:
     return AuthConfig(issuer=settings.oidc_issuer.rstrip("/"), client_id=settings.oidc_client_id)
 
 
-@router.get("/me", summary="The signed-in user and their roles")
+@router.get("/me", summary="The signed-in user and their roles", responses=errors(SIGNED_IN))
 def me(user: UserDep) -> SignedIn:
     return SignedIn.model_validate(signed_in(user).to_dict())

@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope
 
 from api.clients import SCOPE_KEY, header
-from api.problems import POST, errors
+from api.problems import POST, SERVICE, errors
 from basegun.batch.answer_models import BatchStatus
 from basegun.batch.archive import BatchLimits, Upload
 from basegun.batch.manager import BatchManager, batch_limits
@@ -37,17 +37,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.batches = None
 
 
-BATCH_ERRORS = {
+SUBMIT_ERRORS = {
     400: ("batch_source", "bad_request", "invalid_request"),
-    404: ("not_found", "unknown_batch", "unknown_report"),
-    409: ("batch_not_ready",),
     413: ("batch_too_large", "too_many_photos", "too_many_entries", "file_too_large"),
-    422: ("not_a_zip", "archive_bomb", "batch_rejected", "missing_field", "invalid_request"),
-    429: ("busy",),
-    503: ("busy", "model_unavailable"),
+    422: ("not_a_zip", "archive_bomb", "batch_rejected"),
+    503: ("busy",),
     507: ("storage_full",),
 }
-router = APIRouter(prefix=PATH, tags=["batch triage"], lifespan=lifespan, responses=errors(POST, BATCH_ERRORS))
+router = APIRouter(prefix=PATH, tags=["batch triage"], lifespan=lifespan, responses=errors(SERVICE))
 
 
 def get_batches(request: Request) -> BatchManager:
@@ -80,6 +77,7 @@ def admit(scope: Scope) -> None:
     status_code=202,
     summary="Send a seizure: many photos, or a zip with one folder per weapon",
     form_limits={"max_files": BatchLimits().max_photos, "max_fields": 4},
+    responses=errors(POST, SUBMIT_ERRORS),
 )
 async def create_batch(
     request: Request,
@@ -105,7 +103,11 @@ async def create_batch(
     return with_urls(status)
 
 
-@router.get("/{batch_id}", summary="A batch's progress, and each weapon's answer as soon as it is done")
+@router.get(
+    "/{batch_id}",
+    summary="A batch's progress, and each weapon's answer as soon as it is done",
+    responses=errors({404: ("unknown_batch",)}),
+)
 async def batch_status(batch_id: str, batches: BatchesDep) -> BatchStatus:
     return with_urls(await run_in_threadpool(batches.status, batch_id))
 
@@ -121,13 +123,14 @@ async def report_style(batch_id: str) -> Response:
     summary="A finished batch's report: report.csv, report.html or report.json",
     response_class=Response,
     responses={
+        **errors({404: ("unknown_batch", "unknown_report"), 409: ("batch_not_ready",)}),
         200: {
             "content": {
                 "application/json": {"schema": {"type": "object"}},
                 "text/csv": {"schema": {"type": "string"}},
                 "text/html": {"schema": {"type": "string"}},
             }
-        }
+        },
     },
 )
 async def batch_report(batch_id: str, report: str, batches: BatchesDep) -> Response:

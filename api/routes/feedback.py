@@ -14,19 +14,7 @@ from basegun.records.answer_models import FeedbackReceipt
 from basegun.records.feedback import MAX_COMMENT, Feedback
 from basegun.records.photos import clean_photo
 
-router = APIRouter(
-    prefix="/api/v1",
-    tags=["feedback"],
-    responses=errors(
-        UPLOAD,
-        SIGNED_IN,
-        {
-            400: ("contradictory_feedback", "consent_required"),
-            403: ("forbidden",),
-            404: ("unknown_identification",),
-        },
-    ),
-)
+router = APIRouter(prefix="/api/v1", tags=["feedback"])
 
 
 @router.post(
@@ -35,6 +23,11 @@ router = APIRouter(
     summary="Say whether an identification was right (and what it is)",
     form_limits={"max_files": 1, "max_fields": 5},
     openapi_extra={"security": [{}, {"HTTPBearer": []}]},  # anyone may say; a signed-in agent may add the photo
+    responses=errors(
+        UPLOAD,
+        SIGNED_IN,
+        {400: ("contradictory_feedback", "consent_required"), 403: ("forbidden",), 404: ("unknown_identification",)},
+    ),
 )
 async def give_feedback(
     request: Request,

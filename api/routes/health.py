@@ -11,7 +11,7 @@ from api.problems import errors, problem
 from basegun import __version__
 from basegun.answering.answer_models import ModelInfo
 
-router = APIRouter(tags=["operations"], responses=errors())
+router = APIRouter(tags=["operations"])
 
 
 class Alive(BaseModel):

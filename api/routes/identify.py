@@ -25,7 +25,6 @@ async def identify(
 @router.get(
     "/schemas/identification.json",
     summary="The JSON Schema of an identification: what the web app's offline answer must satisfy",
-    responses=errors(),
 )
 async def identification_json_schema() -> dict[str, Any]:
     return identification_schema()

@@ -11,15 +11,13 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
 from api.deps import ServiceDep
-from api.problems import errors
+from api.problems import SERVICE, errors
 from basegun.inference.browser_model import BrowserModel, browser_model
 
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
     304: {"description": "The copy the client holds (its `If-None-Match`) is still the served one"}
 }
-router = APIRouter(
-    prefix="/api/v1/models", tags=["offline"], responses={**NOT_MODIFIED, **errors({503: ("model_unavailable",)})}
-)
+router = APIRouter(prefix="/api/v1/models", tags=["offline"], responses={**NOT_MODIFIED, **errors(SERVICE)})
 
 # Kept, but checked with the service before each use: the URLs stay the same when the model changes.
 CACHE_CONTROL = "no-cache"

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ServiceDep
-from api.problems import POST, VALIDATION, errors
+from api.problems import POST, SERVICE, VALIDATION, errors
 from basegun.answering.check_models import ReplicaQuestion, ReplicaVerdict
 from basegun.answering.replica import MAX_MARKINGS_TEXT, Ammunition
 
@@ -27,7 +27,7 @@ class ReplicaCheckRequest(BaseModel):
 @router.get(
     "/replica-check/{typology}",
     summary="The replica question for a typology, with its warnings",
-    responses=errors(VALIDATION, {400: ("no_replica_check",), 404: ("unknown_typology",), 503: ("model_unavailable",)}),
+    responses=errors(VALIDATION, SERVICE, {400: ("no_replica_check",), 404: ("unknown_typology",)}),
 )
 def replica_question(typology: str, service: ServiceDep) -> ReplicaQuestion:
     return service.replica_question(typology)
