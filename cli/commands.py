@@ -47,7 +47,8 @@ def identify(args: argparse.Namespace) -> int:
                 print(f"{path}\terror: {code}: {detail}")
             continue
         if args.json:
-            print(json.dumps({"photo": str(path), **answer.model_dump(mode="json", exclude={"id"})}, ensure_ascii=False))
+            shown = answer.model_dump(mode="json", exclude={"id"})  # nothing is stored on this computer
+            print(json.dumps({"photo": str(path), **shown}, ensure_ascii=False))
         else:
             print(_row(path, answer))
     return 1 if failures else 0
