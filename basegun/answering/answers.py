@@ -1,7 +1,8 @@
 """The answer-maker: the one place where what the networks saw becomes the answer a person reads.
 
-Identifying one photo (`identify.py`), assessing one weapon from several photos (`assess.py`), and so the API, the
-batch reports and the `basegun` command, all answer through it. In order, it decides:
+The one pipeline (`assess.py`: a weapon from its photos; identifying a photo is assessing a weapon with that one
+photo) answers through it, and so do the API, the batch reports and the `basegun` command; its answer is a typed
+`Answer` (`answer_models.py`). In order, it decides:
 
 1. whether there is a firearm to speak of (`Presence`, decided by `basegun.answering.presence` from the classifier's
 views and, when in doubt, the weapon detector): if absent, the no-firearm answer and its advice, and nothing else; if
