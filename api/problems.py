@@ -6,14 +6,18 @@ Nothing a client sends may produce a 500, and no answer ever carries an exceptio
 from __future__ import annotations
 
 from http import HTTPStatus
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from api.errors import Busy, CrossSiteRefused
 from basegun.accounts.oidc import ProviderUnavailable
+from basegun.answering.answer_models import Words
 from basegun.errors import (
     AuthenticationRequired,
     BasegunError,
@@ -62,6 +66,76 @@ STATUS_BY_TYPE: list[tuple[type[BasegunError], int]] = [
 ]
 
 
+MEDIA_TYPE = "application/problem+json"
+
+
+class Problem(BaseModel):
+    """An error answer (RFC 9457); `code` is stable, `detail` is for people."""
+
+    type: str = Field(examples=[PROBLEM_TYPE + "unsupported_format"])
+    title: str = Field(examples=["Unsupported Media Type"])
+    status: int = Field(examples=[415])
+    detail: str = Field(examples=["This file is not a photo in a format Basegun reads."])
+    code: str = Field(examples=["unsupported_format"])
+    messages: Words | None = Field(None, description="Advice for the user, where there is some")
+
+
+Errors = dict[int, tuple[str, ...]]
+# The errors routes share, by what they do: each route's `responses=` merges those that apply to it.
+SERVICE: Errors = {503: ("model_unavailable",)}  # needs the loaded models (not yet, while the service starts)
+VALIDATION: Errors = {422: ("missing_field", "invalid_request")}  # takes parameters or a body
+# A POST under /api/: the cross-site guard, the rate limit and the body limit answer before the route runs.
+POST: Errors = {
+    400: ("bad_request",),  # a body that cannot be read (malformed JSON or multipart)
+    403: ("cross_site_request",),
+    408: ("body_timeout",),
+    413: ("file_too_large",),
+    429: ("rate_limited",),
+    **VALIDATION,
+}
+UPLOAD: Errors = {  # a photo uploaded, then decoded in the inference pool
+    **POST,
+    400: ("empty_file", "bad_request"),
+    415: ("unsupported_format",),
+    422: ("image_too_small", "too_many_pixels", "corrupt_image", "missing_field", "invalid_request"),
+    503: ("busy", "model_unavailable"),
+    507: ("storage_full",),
+}
+SIGNED_IN: Errors = {401: ("authentication_required", "invalid_token"), 503: ("provider_unavailable",)}
+
+
+def errors(*groups: Errors) -> dict[int | str, dict[str, Any]]:
+    """A route's `responses=`: each error status it may give, as problem+json, naming its codes."""
+    codes: dict[int, set[str]] = {}
+    for group in groups:
+        for status, named in group.items():
+            codes.setdefault(status, set()).update(named)
+    return {
+        status: {
+            "model": Problem,
+            "content": {
+                MEDIA_TYPE: {
+                    "schema": {"$ref": "#/components/schemas/Problem"},
+                    "examples": {code: {"value": example(status, code)} for code in sorted(named)},
+                }
+            },
+            "description": f"{HTTPStatus(status).phrase}: code {', '.join(sorted(named))}",
+        }
+        for status, named in sorted(codes.items())
+    }
+
+
+def example(status: int, code: str) -> dict[str, object]:
+    """What a client receives for `code` (its `detail` varies with the case)."""
+    return {
+        "type": PROBLEM_TYPE + code,
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": "Why, in plain words.",
+        "code": code,
+    }
+
+
 def problem(
     status: int, code: str, detail: str, headers: dict[str, str] | None = None, messages: dict[str, str] | None = None
 ) -> JSONResponse:
@@ -74,7 +148,7 @@ def problem(
     }
     if messages:
         body["messages"] = messages
-    return JSONResponse(body, status_code=status, media_type="application/problem+json", headers=headers)
+    return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
 def status_for(error: BasegunError) -> int:
@@ -112,13 +186,31 @@ async def _validation_error(_: Request, error: Exception) -> JSONResponse:
     return problem(422, "invalid_request", f"Invalid value for: {', '.join(fields) or 'the request body'}.")
 
 
-async def _http_error(_: Request, error: Exception) -> JSONResponse:
+async def _http_error(request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, StarletteHTTPException)
-    code = {404: "not_found", 405: "method_not_allowed", 400: "bad_request"}.get(error.status_code, "http_error")
-    detail = error.detail if isinstance(error.detail, str) else HTTPStatus(error.status_code).phrase
-    if error.status_code == 400:
+    status = error.status_code
+    headers = getattr(error, "headers", None)
+    if status in (404, 405) and (allowed := allowed_methods(request)) and request.method not in allowed:
+        status = 405
+        others = {name: value for name, value in (headers or {}).items() if name.lower() != "allow"}
+        headers = {**others, "allow": ", ".join(sorted(allowed))}
+    code = {404: "not_found", 405: "method_not_allowed", 400: "bad_request"}.get(status, "http_error")
+    detail = (
+        error.detail if isinstance(error.detail, str) and status == error.status_code else HTTPStatus(status).phrase
+    )
+    if status == 400:
         detail = "The request could not be read (a malformed upload?)."
-    return problem(error.status_code, code, detail, headers=getattr(error, "headers", None))
+    return problem(status, code, detail, headers=headers)
+
+
+def allowed_methods(request: Request) -> set[str]:
+    """The methods the API takes at this path. The web app's files, mounted at `/`, answer any path no route takes
+    with the method asked: a wrong method on an API path would be told 404, or 405 allowing GET and HEAD."""
+    allowed: set[str] = set()
+    for template, operations in request.app.openapi()["paths"].items():
+        if compile_path(template)[0].match(request.url.path):
+            allowed |= {method.upper() for method in operations}
+    return allowed
 
 
 def internal_error() -> JSONResponse:
@@ -131,3 +223,29 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(BasegunError, _basegun_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            problems_only(build())
+        return app.openapi_schema or {}
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def problems_only(document: dict[str, Any]) -> None:
+    """An error is answered as problem+json only: FastAPI also lists the route's own type for a response that names
+    a model, and documents its own validation error (422) where `_validation_error` answers a problem."""
+    validation = errors(VALIDATION)[422]
+    for methods in document.get("paths", {}).values():
+        for operation in methods.values():
+            responses = operation.get("responses", {})
+            for status, response in responses.items():
+                content = response.get("content", {})
+                if status == "422" and MEDIA_TYPE not in content:
+                    responses[status] = {key: value for key, value in validation.items() if key != "model"}
+                elif status[0] in "45" and MEDIA_TYPE in content:
+                    content.pop("application/json", None)
+    schemas = document.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)

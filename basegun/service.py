@@ -11,8 +11,11 @@ from typing import Any
 
 from basegun.answering.alarm import AlarmChecker, AlarmTexts, MarkingRules
 from basegun.answering.alarm.quality import Quality
+from basegun.answering.answer_models import Identification, Words
 from basegun.answering.answers import AnswerMaker
 from basegun.answering.assess import WeaponAssessor
+from basegun.answering.catalog_models import CatalogAnswer, TypologyEntry
+from basegun.answering.check_models import AlarmCheckAnswer, Measure, ReplicaQuestion, ReplicaVerdict
 from basegun.answering.identify import Identifier
 from basegun.answering.markings import FieldParser, MarkingsReader, MarkingsResult
 from basegun.answering.markings.reader import PhotoReading
@@ -46,13 +49,13 @@ class Basegun:
             raise ModelUnavailable(str(exc)) from exc
         self.measurer = Measurer(self.models.weapons, self.models.card)
         self.answers = AnswerMaker.load(self.catalog)
-        self.identifier = Identifier(self.models, self.answers, self.limits, self.measurer)
         rules = MarkingRules.load()
         parser = FieldParser.load(rules)
         reader = self.models.text_reader
         self.alarm = AlarmChecker(reader, parser, AlarmTexts.load(), self.limits, self.catalog.notice)
         self.markings = MarkingsReader(reader, parser, self.limits, self.catalog.notice)
-        self.assessor = WeaponAssessor(self.identifier, self.measurer, self.alarm, self.markings)
+        self.assessor = WeaponAssessor(self.models, self.answers, self.limits, self.measurer, self.alarm, self.markings)
+        self.identifier = Identifier(self.assessor)
         self.replica = ReplicaChecker(self.catalog, rules, ReplicaTexts.load())
         self.objects = open_object_store(settings)  # every file kept: request and feedback photos, batches
         self.records = Records(settings, self.catalog, self.objects) if store else None
@@ -65,24 +68,37 @@ class Basegun:
         if self.store is not None and (purged := self.store.purge_expired()):
             log.info("expired results deleted", extra={"count": purged})
 
-    def identify(self, data: bytes) -> dict[str, Any]:
-        """Identify one photo; the answer is stored (never the photo) and carries its id."""
+    def identify(self, data: bytes) -> Identification:
+        """Identify one photo; the answer is stored (never the photo, nor the measurement's drawing of it) and
+        carries its id."""
         identification = self.identifier.identify(data)
-        answer = self._keep("identification", identification.to_dict(image=False))
-        if identification.measurement is not None:
-            answer["measurement"]["annotated_image"] = identification.measurement.annotated_image_url
-        return answer
+        stored = identification.model_dump(mode="json", exclude={"id": True, "measurement": {"annotated_image"}})
+        return identification.model_copy(update={"id": self._store("identification", stored)})
 
-    def measure(self, data: bytes, typology: str | None = None) -> dict[str, Any]:
+    def measure(self, data: bytes, typology: str | None = None) -> Measure:
         """Measure a long gun beside a card; with a typology, its length rule gives the category."""
         rule = length_rule_of(self.catalog, typology) if typology else None
         measurement = self.measurer.measure(decode(data, self.limits, self.measurer.detail), typology, rule)
-        answer = self._keep("measurement", {**measurement.to_dict(image=False), "notice": self.catalog.notice})
-        return {**answer, "annotated_image": measurement.annotated_image_url}
+        answer = Measure(**dict(measurement.answer(image=True)), notice=Words(**self.catalog.notice))
+        stored = answer.model_dump(mode="json", exclude={"id", "annotated_image"})
+        return answer.model_copy(update={"id": self._store("measurement", stored)})
 
-    def alarm_check(self, data: bytes) -> dict[str, Any]:
+    def alarm_check(self, data: bytes) -> AlarmCheckAnswer:
         """Read the markings in a close-up; the answer is stored so that a replica check can cite its id."""
-        return self._keep("alarm_check", self.alarm.check(data).to_dict())
+        answer = self.alarm.check(data).to_dict()
+        return AlarmCheckAnswer.model_validate({**answer, "id": self._store("alarm_check", answer)})
+
+    def catalog_answer(self) -> CatalogAnswer:
+        """The whole catalog, as the web app reads it."""
+        return CatalogAnswer.model_validate(self.catalog.to_dict())
+
+    def typology_entry(self, key: str) -> TypologyEntry:
+        """One typology; `NotFound` for a key the catalog does not have."""
+        return TypologyEntry.model_validate(self.catalog.typology_dict(self.catalog.get(key)))
+
+    def replica_question(self, typology: str) -> ReplicaQuestion:
+        """The replica question for a typology, with its warnings."""
+        return ReplicaQuestion.model_validate(self.replica.question(typology))
 
     def read_markings(self, readings: list[PhotoReading], identification_id: str | None = None) -> MarkingsResult:
         """The fields of photos already read (`self.markings.read_bytes`); stored, with its id, for an alarm check
@@ -95,7 +111,7 @@ class Basegun:
             return result
         return result.model_copy(update={"id": self.store.put("markings", result.model_dump(exclude={"id"}))})
 
-    def alarm_check_of_markings(self, markings_id: str) -> dict[str, Any]:
+    def alarm_check_of_markings(self, markings_id: str) -> AlarmCheckAnswer:
         """The alarm check of a stored markings reading: the same lines, fields and photo quality, read again by no
         OCR."""
         stored = MarkingsResult.model_validate(self._stored(markings_id, "markings"))
@@ -112,7 +128,8 @@ class Basegun:
             tuple(photo.problems),  # type: ignore[arg-type]
         )
         check = self.alarm.answer(self.alarm.reading(lines), quality, (photo.width, photo.height), {})
-        return self._keep("alarm_check", {**check.to_dict(), "markings_id": markings_id})
+        answer = {**check.to_dict(), "markings_id": markings_id}
+        return AlarmCheckAnswer.model_validate({**answer, "id": self._store("alarm_check", answer)})
 
     def _stored(self, result_id: str, kind: str) -> dict[str, Any]:
         if self.store is None:
@@ -121,7 +138,7 @@ class Basegun:
 
     def replica_check(
         self, typology: str, ammunition: str, alarm_check_id: str | None = None, markings_text: str | None = None
-    ) -> dict[str, Any]:
+    ) -> ReplicaVerdict:
         """The replica verdict, from the ammunition answer and the markings (an alarm check's id, or text)."""
         if alarm_check_id is not None and markings_text is not None:
             raise InvalidRequest("Give an alarm check id or the markings text, not both.")
@@ -132,13 +149,12 @@ class Basegun:
             markings = Markings.from_alarm_check(self.store.get(alarm_check_id, "alarm_check"), alarm_check_id)
         elif markings_text is not None:
             markings = self.replica.markings_from_text(markings_text)
-        return self._keep("replica_check", self.replica.check(typology, ammunition, markings))
+        answer = self.replica.check(typology, ammunition, markings)
+        return ReplicaVerdict.model_validate({**answer, "id": self._store("replica_check", answer)})
 
-    def _keep(self, kind: str, answer: dict[str, Any]) -> dict[str, Any]:
-        if self.store is None:
-            return answer
-        result_id = self.store.put(kind, answer)
-        return {"id": result_id, **answer}
+    def _store(self, kind: str, answer: dict[str, Any]) -> str | None:
+        """Keep an answer (JSON) and give its id; None where this service keeps no results."""
+        return self.store.put(kind, answer) if self.store is not None else None
 
     def close(self) -> None:
         if self.records is not None:

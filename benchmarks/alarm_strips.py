@@ -49,7 +49,7 @@ def collect(count: int) -> list[strips.Strip]:
 
 def status(service: Basegun, data: bytes) -> str:
     try:
-        return str(service.alarm_check(data)["status"])
+        return str(service.alarm_check(data).status)
     except BasegunError as error:
         return f"refused: {error.code}"
 

@@ -30,11 +30,11 @@ class Ours:
     def identify(self, data: bytes) -> str | None:
         """The typology key the user is shown (None when no firearm is found)."""
         answer = self.service.identify(data)
-        return answer["typology"]["key"] if answer["firearm_detected"] else None
+        return answer.typology.key if answer.firearm_detected and answer.typology is not None else None
 
     def identify_timings(self, data: bytes) -> dict[str, float]:
         """Where `identify` spends its time on this photo, stage by stage (ms)."""
-        return self.service.identify(data)["timings_ms"]
+        return self.service.identify(data).timings_ms
 
     def typology(self, data: bytes, classifier: TypologyClassifier | None = None) -> tuple[str, float]:
         """The classifier alone (no firearm detector) on the service's decode: top-1 and its probability."""
@@ -48,10 +48,10 @@ class Ours:
             answer = self.service.measure(data)
         except BasegunError as exc:
             return exc.code
-        return answer["overall_length_cm"], answer["barrel_length_cm"]
+        return answer.overall_length_cm, answer.barrel_length_cm
 
     def alarm_check(self, data: bytes) -> str:
-        return self.service.alarm_check(data)["status"]
+        return self.service.alarm_check(data).status
 
     def close(self) -> None:
         self.service.close()

@@ -74,7 +74,7 @@ def _load_worker(intra_op_threads: int) -> None:
 
 def _assess_in_worker(weapon: Weapon) -> int:
     assert _worker_service is not None
-    return len(_worker_service.assessor.assess(weapon).answer["photos"])
+    return len(_worker_service.assessor.assess(weapon).answer.photos)
 
 
 def _time_processes(intake: Intake, workers: int) -> tuple[float, float]:

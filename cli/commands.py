@@ -9,20 +9,23 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from basegun.errors import BasegunError
 from basegun.settings import Settings, get_settings
 
+if TYPE_CHECKING:
+    from basegun.answering.answer_models import Identification
 
-def _row(path: Path, answer: dict[str, Any]) -> str:
+
+def _row(path: Path, answer: Identification) -> str:
     """One line of the table: the photo, its typology, confidence and category, as the answer words them."""
-    if not answer["firearm_detected"]:
+    if not answer.firearm_detected or answer.typology is None or answer.legal is None:
         return f"{path}\tno firearm found"
-    category = answer["legal"]["category_text"]["fr"]  # the answer-maker's words, "Indéterminée" below the gate
-    unsure = "\tfirearm uncertain: take the photo again" if answer["firearm_presence"] == "uncertain" else ""
+    category = answer.legal.category_text.fr  # the answer-maker's words, "Indéterminée" below the gate
+    unsure = "\tfirearm uncertain: take the photo again" if answer.firearm_presence == "uncertain" else ""
     return (
-        f"{path}\t{answer['typology']['label']}\t{answer['confidence']:.1%} ({answer['confidence_level']})"
+        f"{path}\t{answer.typology.label}\t{answer.confidence or 0:.1%} ({answer.confidence_level})"
         f"\tcatégorie : {category}{unsure}"
     )
 
@@ -34,16 +37,19 @@ def identify(args: argparse.Namespace) -> int:
     failures = 0
     for path in args.photos:
         try:
-            answer: dict[str, Any] = {"photo": str(path), **service.identify(path.read_bytes())}
+            answer = service.identify(path.read_bytes())
         except (BasegunError, OSError) as exc:
             failures += 1
             code = exc.code if isinstance(exc, BasegunError) else "unreadable_file"
             detail = exc.detail if isinstance(exc, BasegunError) else exc.strerror
-            answer = {"photo": str(path), "error": {"code": code, "detail": detail}}
+            if args.json:
+                print(json.dumps({"photo": str(path), "error": {"code": code, "detail": detail}}, ensure_ascii=False))
+            else:
+                print(f"{path}\terror: {code}: {detail}")
+            continue
         if args.json:
-            print(json.dumps(answer, ensure_ascii=False))
-        elif "error" in answer:
-            print(f"{path}\terror: {answer['error']['code']}: {answer['error']['detail']}")
+            shown = answer.model_dump(mode="json", exclude={"id"})  # nothing is stored on this computer
+            print(json.dumps({"photo": str(path), **shown}, ensure_ascii=False))
         else:
             print(_row(path, answer))
     return 1 if failures else 0
@@ -73,11 +79,11 @@ def triage(args: argparse.Namespace) -> int:
 
     with ThreadPoolExecutor(args.workers, thread_name_prefix="triage") as pool:
         report = triage_folder(service, args.folder, out, pool, show, args.lang)
-    for row in report["summary"]:
-        print(f"{row['label'][args.lang]}\t{row['count']}")
-    for item in report["not_analysed"]:
-        print(f"{item['name']}\tnot analysed: {item['code']}: {item['detail']}")
-    print(f"{len(report['weapons'])} weapons; reports in {out}")
+    for row in report.summary:
+        print(f"{row.label.text(args.lang)}\t{row.count}")
+    for item in report.not_analysed:
+        print(f"{item.name}\tnot analysed: {item.code}: {item.detail}")
+    print(f"{len(report.weapons)} weapons; reports in {out}")
     return 0
 
 

@@ -14,6 +14,7 @@ from PIL import Image
 
 from api.app import create_app
 from basegun.settings import Settings
+from tests.answers import identification as identification_made
 from tests.oidc_provider import OidcProvider
 from tests.postgres import PostgresServer
 from tests.smtp import MailCatcher
@@ -74,10 +75,8 @@ def submit(client: TestClient, token: str, photos: int = 2, **fields: str):
 
 def test_agent_asks_expert_answers_agent_reads(client: TestClient, oidc: OidcProvider, mail: MailCatcher) -> None:
     before = len(mail.messages)
-    identification = client.app.state.service.store.put(
-        "identification", {"typology": {"key": "pistolet_semi_auto_moderne", "label": {"fr": "Pistolet"}},
-                           "confidence": 0.99, "confidence_level": "high", "legal": {"categories": ["B"]}},
-    )  # fmt: skip
+    made = identification_made("pistolet_semi_auto_moderne", 0.99, "high")
+    identification = client.app.state.service.store.put("identification", made)
     created = submit(client, oidc.token("agent"), identification_id=identification)
     assert created.status_code == 201, created.text
     request = created.json()
@@ -200,7 +199,7 @@ def test_roles_table(client: TestClient, oidc: OidcProvider, route: str, caller:
         files = [("photos", ("p.jpg", gps_photo(), "image/jpeg"))]
         response = client.post(path, data=FIELDS, files=files, headers=headers)
     elif route == "POST /api/v1/feedback":
-        result_id = client.app.state.service.store.put("identification", {"typology": {"key": "revolver"}})
+        result_id = client.app.state.service.store.put("identification", identification_made("revolver"))
         response = client.post(path, data={"result_id": result_id, "correct": "true"}, headers=headers)
     elif method == "POST":
         response = client.post(path, json={"typology": "revolver", "category": "B", "text": "ok"}, headers=headers)

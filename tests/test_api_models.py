@@ -34,7 +34,7 @@ def test_manifest_is_the_served_models_with_resolved_preprocessing(client: TestC
     # Defaults the manifest file leaves out are filled in: the browser repeats none of them by hand.
     assert served["preprocessing"]["pad_value"] == list(manifest.preprocessing.pad_value)
     assert served["preprocessing"]["resize"] == manifest.preprocessing.resize
-    detail = client.app.state.service.identifier.detail  # type: ignore[attr-defined]
+    detail = client.app.state.service.assessor.detail  # type: ignore[attr-defined]
     assert served["decode"]["jpeg_draft"] == {
         "min_short_side": detail.min_short_side,
         "min_long_side": detail.min_long_side,

@@ -43,10 +43,11 @@ def answers(catalog: Catalog) -> AnswerMaker:
 def legal_answer(
     answers: AnswerMaker, key: str, level: ConfidenceLevel, lengths: LengthVerdict | None = None
 ) -> dict[str, Any]:
-    """The `legal` object of an answer naming `key` at `level` (a photo where a firearm was found)."""
+    """The `legal` object of an answer naming `key` at `level` (a photo where a firearm was found), as JSON."""
     prediction = TypologyPrediction(ranked=[(key, 0.5)], level=level)
-    legal: dict[str, Any] = answers.answer(Presence("detected", score=0.9), prediction, lengths)["legal"]
-    return legal
+    legal = answers.answer(Presence("detected", score=0.9), prediction, lengths).legal
+    assert legal is not None
+    return legal.model_dump(mode="json")
 
 
 def texts_of(value: Any) -> Iterator[dict[str, str]]:

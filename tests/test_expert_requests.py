@@ -20,6 +20,7 @@ from basegun.records.expert_requests import Answer, RequestForm, Status
 from basegun.records.photos import clean_photo
 from basegun.records.records import Records
 from basegun.settings import Settings
+from tests.answers import identification as made_identification
 from tests.images import landscape
 from tests.smtp import MailCatcher
 
@@ -80,18 +81,17 @@ def test_clean_photo_strips_every_metadata() -> None:
 def test_submit_then_answer_mails_experts_then_agent(records_at, mail_server: MailCatcher) -> None:
     records = records_at(mail_server.port)
     requests = records.expert_requests
-    identification = records.results.put(
-        "identification",
-        {"typology": {"key": "revolver", "label": {"fr": "Revolver"}}, "confidence": 0.91, "confidence_level": "medium",
-         "legal": {"categories": ["B", "D"]}, "measurement": None},
-    )  # fmt: skip
+    made = made_identification("revolver", 0.91)
+    categories = "catégorie " + " ou ".join(made["legal"]["categories"])  # as the catalog has it for a revolver
+    identification = records.results.put("identification", made)
     cleaned = [clean_photo(gps_photo(), Limits()), clean_photo(gps_photo(), Limits())]
     form = RequestForm(**{**FORM.__dict__, "identification_id": identification})
     submitted = requests.submit(AGENT, form, cleaned)
-    assert submitted["status"] == Status.SUBMITTED
-    assert submitted["identification"]["typology"] == "revolver"
-    assert len(submitted["photos"]) == 2
-    assert submitted["notifications"] == [{"to": "experts", "status": "pending", "attempts": 0}]
+    assert submitted.status == Status.SUBMITTED
+    assert submitted.identification is not None
+    assert submitted.identification.typology == "revolver"
+    assert len(submitted.photos) == 2
+    assert [n.model_dump() for n in submitted.notifications] == [{"to": "experts", "status": "pending", "attempts": 0}]
 
     assert records.outbox.deliver_pending() == 1
     (to_experts,) = mail_server.wait_for(1)
@@ -99,38 +99,38 @@ def test_submit_then_answer_mails_experts_then_agent(records_at, mail_server: Ma
     assert "S-2026-114" in to_experts["Subject"]
     body = to_experts.get_body(("plain",)).get_content()
     for text in ("Camille Agent", "BR Lyon", "+33 4 00 00 00 00", "P-889/26", "BLOW F92 / PAK", "Revolver",
-                 "confiance 91%", "B ou D", f"https://basegun.test/#/expert-requests/{submitted['id']}"):  # fmt: skip
+                 "confiance 91%", categories, f"https://basegun.test/#/expert-requests/{submitted.id}"):  # fmt: skip
         assert text in body
     attachments = list(to_experts.iter_attachments())
     assert [a.get_content_type() for a in attachments] == ["image/jpeg", "image/jpeg"]
     assert b"PhoneMaker" not in attachments[0].get_content()
 
-    assert [r["id"] for r in requests.list(EXPERT, Status.SUBMITTED)] == [submitted["id"]]
-    answered = requests.answer(EXPERT, submitted["id"], Answer("revolver", "D", "Revolver à poudre noire."))
-    assert answered["status"] == Status.ANSWERED
-    assert answered["answer"]["category"] == "D"
+    assert [r.id for r in requests.list(EXPERT, Status.SUBMITTED)] == [submitted.id]
+    answered = requests.answer(EXPERT, submitted.id, Answer("revolver", "D", "Revolver à poudre noire."))
+    assert answered.status == Status.ANSWERED
+    assert answered.answer.category == "D"
     assert requests.list(EXPERT, Status.SUBMITTED) == []
-    assert requests.get(AGENT, submitted["id"])["answer"]["text"] == "Revolver à poudre noire."
+    assert requests.get(AGENT, submitted.id).answer.text == "Revolver à poudre noire."
     assert records.outbox.deliver_pending() == 1
     to_agent = mail_server.wait_for(2)[1]
     assert to_agent["To"] == "camille@gendarmerie.test"
     assert "Revolver à poudre noire." in to_agent.get_body(("plain",)).get_content()
-    assert [n["status"] for n in requests.get(AGENT, submitted["id"])["notifications"]] == ["sent", "sent"]
+    assert [n.status for n in requests.get(AGENT, submitted.id).notifications] == ["sent", "sent"]
     with pytest.raises(Conflict):
-        requests.answer(EXPERT, submitted["id"], Answer("revolver", "B", "Second avis."))
+        requests.answer(EXPERT, submitted.id, Answer("revolver", "B", "Second avis."))
 
 
 def test_agents_see_only_their_own_requests(records_at) -> None:
     requests = records_at(closed_port()).expert_requests
     mine = requests.submit(AGENT, FORM, [clean_photo(gps_photo(), Limits())])
     theirs = requests.submit(OTHER_AGENT, FORM, [clean_photo(gps_photo(), Limits())])
-    assert [r["id"] for r in requests.list(AGENT)] == [mine["id"]]
-    assert {r["id"] for r in requests.list(EXPERT)} == {mine["id"], theirs["id"]}
+    assert [r.id for r in requests.list(AGENT)] == [mine.id]
+    assert {r.id for r in requests.list(EXPERT)} == {mine.id, theirs.id}
     with pytest.raises(NotFound):
-        requests.get(AGENT, theirs["id"])
+        requests.get(AGENT, theirs.id)
     with pytest.raises(NotFound):
-        requests.photo(AGENT, theirs["id"], theirs["photos"][0]["id"])
-    assert requests.photo(EXPERT, theirs["id"], theirs["photos"][0]["id"]).startswith(b"\xff\xd8")
+        requests.photo(AGENT, theirs.id, theirs.photos[0].id)
+    assert requests.photo(EXPERT, theirs.id, theirs.photos[0].id).startswith(b"\xff\xd8")
 
 
 def test_mail_server_down_loses_nothing(records_at) -> None:
@@ -139,9 +139,8 @@ def test_mail_server_down_loses_nothing(records_at) -> None:
     submitted = records.expert_requests.submit(AGENT, FORM, [clean_photo(gps_photo(), Limits())])
     assert records.outbox.deliver_pending() == 0
     assert records.outbox.deliver_pending() == 0
-    assert records.expert_requests.get(AGENT, submitted["id"])["notifications"] == [
-        {"to": "experts", "status": "pending", "attempts": 2}
-    ]
+    notifications = records.expert_requests.get(AGENT, submitted.id).notifications
+    assert [n.model_dump() for n in notifications] == [{"to": "experts", "status": "pending", "attempts": 2}]
     catcher = MailCatcher(port)  # the mail server comes back
     catcher.start()
     try:
@@ -149,7 +148,7 @@ def test_mail_server_down_loses_nothing(records_at) -> None:
         assert catcher.wait_for(1)[0]["To"] == "experts@ircgn.test"
     finally:
         catcher.stop()
-    assert records.expert_requests.get(AGENT, submitted["id"])["notifications"][0]["status"] == "sent"
+    assert records.expert_requests.get(AGENT, submitted.id).notifications[0].status == "sent"
     assert records.outbox.deliver_pending() == 0
 
 
@@ -175,7 +174,7 @@ def test_only_agents_submit_and_only_experts_answer(records_at) -> None:
         requests.submit(EXPERT, FORM, [clean_photo(gps_photo(), Limits())])
     submitted = requests.submit(AGENT, FORM, [clean_photo(gps_photo(), Limits())])
     with pytest.raises(Forbidden):
-        requests.answer(AGENT, submitted["id"], Answer("revolver", "B", "Moi-même."))
+        requests.answer(AGENT, submitted.id, Answer("revolver", "B", "Moi-même."))
 
 
 def test_mail_subject_stays_one_line(records_at, mail_server: MailCatcher) -> None:

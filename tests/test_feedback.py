@@ -23,6 +23,7 @@ from basegun.records.feedback import Feedback
 from basegun.records.photos import clean_photo
 from basegun.records.records import Records
 from basegun.settings import REPO_ROOT, Settings
+from tests.answers import identification
 from tests.images import encode
 from tests.oidc_provider import OidcProvider
 from tests.test_api import assert_problem
@@ -31,10 +32,6 @@ from tests.test_expert_requests import gps_photo
 AGENT = User("agent-1", "Camille Agent", "camille@gendarmerie.test", frozenset({Role.AGENT}))
 EXPERT = User("expert-1", "Alix Expert", None, frozenset({Role.EXPERT}))
 FORM = RequestForm("BR Lyon", "0478000000", "S-1", "P-1")
-
-
-def identification(typology: str) -> dict:
-    return {"typology": {"key": typology, "label": {"fr": typology}}, "confidence": 0.9, "confidence_level": "medium"}
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
@@ -120,7 +117,7 @@ def test_export_keeps_only_consented_labelled_photos(database_url: str, tmp_path
         records.feedback.add(AGENT, Feedback(said, False, consent=True), photo)  # wrong, right answer unknown: out
         records.feedback.add(None, Feedback(said, False, "epaule_a_verrou"))  # no photo: out
         answered = records.expert_requests.submit(AGENT, FORM, [photo, photo])
-        records.expert_requests.answer(EXPERT, answered["id"], Answer("pistolet_semi_auto_moderne", "C", "Alarme."))
+        records.expert_requests.answer(EXPERT, answered.id, Answer("pistolet_semi_auto_moderne", "C", "Alarme."))
         records.expert_requests.submit(AGENT, FORM, [photo])  # not answered: out
         manifest = export_dataset(records.database, records.objects, tmp_path / "dataset")
     finally:
@@ -149,7 +146,7 @@ def test_exported_dataset_trains_with_basegun_train(tmp_path: Path) -> None:
             records.feedback.add(AGENT, Feedback(said, True, consent=True), circle)
             records.feedback.add(AGENT, Feedback(said, False, "epaule_a_pompe", consent=True), square)
             request = records.expert_requests.submit(AGENT, FORM, [triangle])
-            records.expert_requests.answer(EXPERT, request["id"], Answer("epaule_a_verrou", "C", "Carabine."))
+            records.expert_requests.answer(EXPERT, request.id, Answer("epaule_a_verrou", "C", "Carabine."))
     finally:
         records.close()
     out = tmp_path / "dataset"

@@ -13,6 +13,7 @@ import time
 import zipfile
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,9 +28,12 @@ from api.clients import client_address, networks, rate_key
 from api.inference import InferencePool
 from api.logs import request_id
 from api.middleware import BodyLimit, RateLimit, redacted
+from basegun.answering.answer_models import ModelInfo
+from basegun.answering.weapon import Skipped
 from basegun.batch.intake import Intake
-from basegun.batch.report import to_csv
+from basegun.batch.report import build_report, to_csv
 from basegun.batch.store import BatchStore
+from basegun.catalog.loading import load_catalog
 from basegun.records.database import Database
 from basegun.settings import Settings
 from basegun.storage.folder import FolderStore
@@ -305,10 +309,17 @@ def test_stalled_body_is_answered_408() -> None:
 
 def test_csv_cells_never_run_as_formulas() -> None:
     names = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tx", "\rx", "arme 1"]
-    report = {
-        "weapons": [],
-        "not_analysed": [{"name": name, "code": "unsupported_format", "detail": "d"} for name in names],
-    }
+    report = build_report(
+        batch_id="x",
+        name="lot",
+        created=datetime.now(UTC),
+        status="finished",
+        answers=[],
+        skipped=[Skipped(name, "unsupported_format", "d") for name in names],
+        catalog=load_catalog(),
+        model=ModelInfo(name="m", version="1", sha256="0"),
+        retention=None,
+    )
     header, *rows = [line.split(";") for line in to_csv(report).splitlines()]
     column = header.index("file")
     cells = [row[column].strip('"') for row in rows if len(row) > column]

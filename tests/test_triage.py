@@ -22,12 +22,15 @@ from fastapi.testclient import TestClient
 from PIL import Image, ImageFilter, ImageOps
 
 from api.app import create_app
+from basegun.answering.answer_models import ModelInfo
 from basegun.answering.fusion import fuse
 from basegun.answering.weapon import PhotoFile, Weapon
+from basegun.batch.answer_models import FileNotAnalysed
 from basegun.batch.report import build_report
 from basegun.batch.report_html import render_html
 from basegun.batch.texts import RETENTION_LOCAL
 from basegun.catalog.loading import load_catalog
+from basegun.inference.imaging import decode
 from basegun.service import Basegun
 from basegun.settings import REPO_ROOT, Settings
 
@@ -149,17 +152,20 @@ def test_fuse_degraded_view_keeps_the_best_view_answer(
 
         fused = assessor.assess(Weapon("two views", tuple(views))).answer
         singles = [assessor.assess(Weapon(v.name, (v,))).answer for v in views]
-        best = max((s for s in singles if s["confidence"] is not None), key=lambda s: s["confidence"])
+        best = max((s for s in singles if s.confidence is not None), key=lambda s: s.confidence or 0.0)
 
-        assert fused["typology"]["key"] == row["expected"], row["path"]
-        assert fused["confidence"] >= best["confidence"], row["path"]
-        assert LEVELS.index(fused["confidence_level"]) >= LEVELS.index(best["confidence_level"]), row["path"]
+        assert fused.typology is not None, row["path"]
+        assert fused.typology.key == row["expected"], row["path"]
+        assert fused.confidence is not None, row["path"]
+        assert best.confidence is not None, row["path"]
+        assert fused.confidence >= best.confidence, row["path"]
+        assert LEVELS.index(fused.confidence_level) >= LEVELS.index(best.confidence_level), row["path"]
         poor_alone = singles[1]
-        assert not poor_alone["firearm_detected"] or poor_alone["typology"]["key"] != row["expected"], row["path"]
+        assert not poor_alone.firearm_detected or poor_alone.common().model_dump()["typology"]["key"] != row["expected"]
         typology = service.models.typology
-        images = [service.identifier.decode(v.path.read_bytes()).image for v in views]
+        images = [decode(v.path.read_bytes(), service.limits, service.assessor.detail).image for v in views]
         naive = np.mean([typology.probabilities(image) for image in images], axis=0)
-        assert naive[typology.classes.index(row["expected"])] < fused["confidence"], row["path"]
+        assert naive[typology.classes.index(row["expected"])] < fused.confidence, row["path"]
 
 
 # The CLI over a seizure
@@ -261,11 +267,11 @@ def test_triage_html_escapes_names() -> None:
         answers=[],
         skipped=[],
         catalog=catalog,
-        model={"name": "m", "version": "1", "sha256": "0"},
+        model=ModelInfo(name="m", version="1", sha256="0"),
         retention=None,
     )
-    report["not_analysed"] = [{"name": "<img src=x onerror=alert(1)>.jpg", "code": "unsupported_format", "detail": "x"}]
-    html = render_html(report, {})
+    bad = FileNotAnalysed(name="<img src=x onerror=alert(1)>.jpg", code="unsupported_format", detail="x")
+    html = render_html(report.model_copy(update={"not_analysed": [bad]}), {})
     assert "<img src=x" not in html
     assert "&lt;img src=x" in html
     assert "<b>saisie</b>" not in html

@@ -2,24 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, HTTPException, Request
+from pydantic import BaseModel, Field
 
 from api.auth import UserDep
-from basegun.accounts.users import signed_in
+from api.problems import SIGNED_IN, errors
+from basegun.accounts.users import Role, signed_in
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
 
-@router.get("/auth/config", summary="Where the web app signs agents in (the OIDC provider and its client id)")
-def auth_config(request: Request) -> dict[str, Any]:
+class AuthConfig(BaseModel):
+    issuer: str = Field(description="The OIDC provider's issuer URL")
+    client_id: str
+
+
+class SignedIn(BaseModel):
+    subject: str = Field(description="The provider's stable id of the user")
+    name: str
+    email: str | None
+    roles: list[Role]
+
+
+@router.get(
+    "/auth/config",
+    summary="Where the web app signs agents in (the OIDC provider and its client id)",
+    responses=errors({404: ("not_found",)}),
+)
+def auth_config(request: Request) -> AuthConfig:
     settings = request.app.state.settings
     if settings.oidc_issuer is None:
         raise HTTPException(404, "Sign-in is not configured on this service.")
-    return {"issuer": settings.oidc_issuer.rstrip("/"), "client_id": settings.oidc_client_id}
+    return AuthConfig(issuer=settings.oidc_issuer.rstrip("/"), client_id=settings.oidc_client_id)
 
 
-@router.get("/me", summary="The signed-in user and their roles")
-def me(user: UserDep) -> dict[str, Any]:
-    return signed_in(user).to_dict()
+@router.get("/me", summary="The signed-in user and their roles", responses=errors(SIGNED_IN))
+def me(user: UserDep) -> SignedIn:
+    return SignedIn.model_validate(signed_in(user).to_dict())

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from api.deps import ServiceDep, infer_upload
+from api.problems import UPLOAD, errors
+from basegun.answering.check_models import AlarmCheckAnswer
 from basegun.errors import InvalidRequest
 
 router = APIRouter(prefix="/api/v1", tags=["alarm and replica checks"])
 
 
-@router.post("/alarm-check", summary="Read a weapon's markings: is it a listed alarm-gun model?")
+@router.post(
+    "/alarm-check", summary="Read a weapon's markings: is it a listed alarm-gun model?", responses=errors(UPLOAD)
+)
 async def alarm_check(
     request: Request,
     service: ServiceDep,
@@ -23,7 +25,7 @@ async def alarm_check(
     markings_id: str | None = Form(
         None, max_length=64, description="Or the id of a markings reading (POST /api/v1/markings) of this weapon"
     ),
-) -> dict[str, Any]:
+) -> AlarmCheckAnswer:
     if (image is None) == (markings_id is None):
         raise InvalidRequest("Send a close-up of the markings or a markings reading's id (one of them).")
     if markings_id is not None:

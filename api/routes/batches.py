@@ -8,11 +8,13 @@ from pathlib import PurePosixPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Scope
 
 from api.clients import SCOPE_KEY, header
+from api.problems import POST, SERVICE, errors
+from basegun.batch.answer_models import BatchStatus
 from basegun.batch.archive import BatchLimits, Upload
 from basegun.batch.manager import BatchManager, batch_limits
 from basegun.batch.report_html import CSS, for_serving
@@ -34,7 +36,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.batches = None
 
 
-router = APIRouter(prefix=PATH, tags=["batch triage"], lifespan=lifespan)
+SUBMIT_ERRORS = {
+    400: ("batch_source", "bad_request", "invalid_request"),
+    413: ("batch_too_large", "too_many_photos", "too_many_entries", "file_too_large"),
+    422: ("not_a_zip", "archive_bomb", "batch_rejected"),
+    503: ("busy",),
+    507: ("storage_full",),
+}
+router = APIRouter(prefix=PATH, tags=["batch triage"], lifespan=lifespan, responses=errors(SERVICE))
 
 
 def get_batches(request: Request) -> BatchManager:
@@ -47,11 +56,11 @@ def get_batches(request: Request) -> BatchManager:
 BatchesDep = Annotated[BatchManager, Depends(get_batches)]
 
 
-def with_urls(status: dict[str, Any]) -> dict[str, Any]:
+def with_urls(status: dict[str, Any]) -> BatchStatus:
     """A batch's status with the address of each report, once they are written."""
     names = status["reports"]
     reports = {name: f"{PATH}/{status['id']}/{name}" for name in names} if names is not None else None
-    return {**status, "reports": reports}
+    return BatchStatus.model_validate({**status, "reports": reports})
 
 
 def admit(scope: Scope) -> None:
@@ -67,9 +76,11 @@ def admit(scope: Scope) -> None:
     status_code=202,
     summary="Send a seizure: many photos, or a zip with one folder per weapon",
     form_limits={"max_files": BatchLimits().max_photos, "max_fields": 4},
+    responses=errors(POST, SUBMIT_ERRORS),
 )
 async def create_batch(
     request: Request,
+    response: Response,
     batches: BatchesDep,
     images: list[UploadFile] | None = File(  # noqa: B008
         None, description="Photos; a name like 'arme 1/gauche.jpg' groups photos by weapon, else one weapon each"
@@ -78,7 +89,7 @@ async def create_batch(
         None, description="A zip: one folder per weapon; a photo at the top is a weapon of its own"
     ),
     name: str | None = Form(None, max_length=200, description="The seizure's name, shown on the report"),
-) -> JSONResponse:
+) -> BatchStatus:
     if bool(images) == bool(archive):
         raise InvalidRequest("Send either photos ('images') or one zip ('archive'), not both.", code="batch_source")
     if archive is not None:
@@ -87,19 +98,25 @@ async def create_batch(
     else:
         uploads = [Upload(image.filename or f"photo-{i + 1}", image.file) for i, image in enumerate(images or [])]
         status = await run_in_threadpool(batches.submit_files, uploads, name or "lot", request.scope[SCOPE_KEY])
-    return JSONResponse(with_urls(status), status_code=202, headers={"location": f"{PATH}/{status['id']}"})
+    response.headers["location"] = f"{PATH}/{status['id']}"
+    return with_urls(status)
 
 
-@router.get("/{batch_id}", summary="A batch's progress, and each weapon's answer as soon as it is done")
-async def batch_status(batch_id: str, batches: BatchesDep) -> dict[str, Any]:
+@router.get(
+    "/{batch_id}",
+    summary="A batch's progress, and each weapon's answer as soon as it is done",
+    responses=errors({404: ("unknown_batch",)}),
+)
+async def batch_status(batch_id: str, batches: BatchesDep) -> BatchStatus:
     return with_urls(await run_in_threadpool(batches.status, batch_id))
 
 
 @router.post(
     "/{batch_id}/cancel",
     summary="Cancel a batch: the weapons under way finish, the others are not analysed; the report lists those done",
+    responses=errors(POST, {404: ("unknown_batch",)}),
 )
-async def cancel_batch(batch_id: str, batches: BatchesDep) -> dict[str, Any]:
+async def cancel_batch(batch_id: str, batches: BatchesDep) -> BatchStatus:
     return with_urls(await run_in_threadpool(batches.cancel, batch_id))
 
 
@@ -109,7 +126,21 @@ async def report_style(batch_id: str) -> Response:
     return Response(CSS, media_type="text/css")
 
 
-@router.get("/{batch_id}/{report}", summary="A finished batch's report: report.csv, report.html or report.json")
+@router.get(
+    "/{batch_id}/{report}",
+    summary="A finished batch's report: report.csv, report.html or report.json",
+    response_class=Response,
+    responses={
+        **errors({404: ("unknown_batch", "unknown_report"), 409: ("batch_not_ready",)}),
+        200: {
+            "content": {
+                "application/json": {"schema": {"type": "object"}},
+                "text/csv": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
+            }
+        },
+    },
+)
 async def batch_report(batch_id: str, report: str, batches: BatchesDep) -> Response:
     data = await run_in_threadpool(batches.report, batch_id, report)
     headers = {"cache-control": "no-store"}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
@@ -10,13 +10,20 @@ from starlette.concurrency import run_in_threadpool
 
 from api.auth import AgentDep, AgentOrExpertDep, ExpertDep
 from api.deps import ServiceDep, infer_upload
+from api.problems import POST, SERVICE, SIGNED_IN, UPLOAD, VALIDATION, errors
 from basegun.answering.markings.confirmed import MAX_TYPED
-from basegun.records.expert_requests import MAX_PHOTOS, Answer, ExpertRequests, RequestForm, Status, check_photo_count
+from basegun.records.answer_models import ExpertRequest, ExpertRequests
+from basegun.records.expert_requests import MAX_PHOTOS, Answer, RequestForm, Status, check_photo_count
+from basegun.records.expert_requests import ExpertRequests as RequestRepository
 from basegun.records.photos import MEDIA_TYPE, clean_photo
 from basegun.records.records import Records
 from basegun.service import Basegun
 
-router = APIRouter(prefix="/api/v1/expert-requests", tags=["expert requests"])
+router = APIRouter(
+    prefix="/api/v1/expert-requests",
+    tags=["expert requests"],
+    responses=errors(SERVICE, SIGNED_IN, {403: ("forbidden",)}),
+)
 ONE_LINE = r"^[^\x00-\x1f\x7f]+$"  # no line break nor control character: these go into a mail's subject
 PATH = router.prefix
 
@@ -34,7 +41,7 @@ def _records(service: Basegun) -> Records:
     return service.records
 
 
-def _requests(service: Basegun) -> ExpertRequests:
+def _requests(service: Basegun) -> RequestRepository:
     return _records(service).expert_requests
 
 
@@ -49,6 +56,10 @@ async def read_photos(request: Request, service: Basegun, uploads: list[UploadFi
     status_code=201,
     summary="Ask the experts to examine a weapon (agents)",
     form_limits={"max_files": MAX_PHOTOS, "max_fields": 12},
+    responses=errors(
+        UPLOAD,
+        {400: ("missing_photos", "too_many_photos"), 404: ("unknown_identification", "unknown_markings")},
+    ),
 )
 async def submit(
     request: Request,
@@ -67,7 +78,7 @@ async def submit(
     model: Annotated[str | None, Form(max_length=MAX_TYPED)] = None,
     calibre: Annotated[str | None, Form(max_length=MAX_TYPED)] = None,
     serial_number: Annotated[str | None, Form(max_length=MAX_TYPED)] = None,
-) -> dict[str, Any]:
+) -> ExpertRequest:
     typed = {"maker": maker, "model": model, "calibre": calibre, "serial_number": serial_number}
     form = RequestForm(
         unit,
@@ -86,26 +97,48 @@ async def submit(
     return submitted
 
 
-@router.get("", summary="An agent's own requests, or the experts' queue")
+@router.get("", summary="An agent's own requests, or the experts' queue", responses=errors(VALIDATION))
 def list_requests(
     service: ServiceDep, user: AgentOrExpertDep, status: Annotated[Status | None, Query()] = None
-) -> dict[str, Any]:
-    return {"requests": _requests(service).list(user, status)}
+) -> ExpertRequests:
+    return ExpertRequests(requests=_requests(service).list(user, status))
 
 
-@router.get("/{request_id}", summary="One request, its photos' addresses, and the expert's answer once given")
-def get_request(request_id: str, service: ServiceDep, user: AgentOrExpertDep) -> dict[str, Any]:
+@router.get(
+    "/{request_id}",
+    summary="One request, its photos' addresses, and the expert's answer once given",
+    responses=errors({404: ("unknown_expert_request",)}),
+)
+def get_request(request_id: str, service: ServiceDep, user: AgentOrExpertDep) -> ExpertRequest:
     return _requests(service).get(user, request_id)
 
 
-@router.get("/{request_id}/photos/{photo_id}", summary="A photo of a request (metadata stripped)")
+@router.get(
+    "/{request_id}/photos/{photo_id}",
+    summary="A photo of a request (metadata stripped)",
+    response_class=Response,
+    responses={
+        **errors({404: ("unknown_expert_request", "unknown_photo")}),
+        200: {"content": {MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}},
+    },
+)
 def get_photo(request_id: str, photo_id: str, service: ServiceDep, user: AgentOrExpertDep) -> Response:
     data = _requests(service).photo(user, request_id, photo_id)
     return Response(data, media_type=MEDIA_TYPE, headers={"cache-control": "private, no-store"})
 
 
-@router.post("/{request_id}/answer", summary="Answer a request (experts); the agent is told by mail")
-def answer(request_id: str, body: AnswerBody, service: ServiceDep, expert: ExpertDep) -> dict[str, Any]:
+@router.post(
+    "/{request_id}/answer",
+    summary="Answer a request (experts); the agent is told by mail",
+    responses=errors(
+        POST,
+        {
+            404: ("unknown_expert_request", "unknown_typology", "unknown_category"),
+            409: ("already_answered",),
+        },
+    ),
+)
+def answer(request_id: str, body: AnswerBody, service: ServiceDep, expert: ExpertDep) -> ExpertRequest:
     answered = _requests(service).answer(expert, request_id, Answer(body.typology, body.category, body.text))
     _records(service).send_mail_now()
     return answered

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
 
 from api.auth import UserDep
 from api.deps import ServiceDep, infer_upload
+from api.problems import SIGNED_IN, UPLOAD, errors
+from basegun.records.answer_models import FeedbackReceipt
 from basegun.records.feedback import MAX_COMMENT, Feedback
 from basegun.records.photos import clean_photo
 
@@ -20,6 +22,12 @@ router = APIRouter(prefix="/api/v1", tags=["feedback"])
     status_code=201,
     summary="Say whether an identification was right (and what it is)",
     form_limits={"max_files": 1, "max_fields": 5},
+    openapi_extra={"security": [{}, {"HTTPBearer": []}]},  # anyone may say; a signed-in agent may add the photo
+    responses=errors(
+        UPLOAD,
+        SIGNED_IN,
+        {400: ("contradictory_feedback", "consent_required"), 403: ("forbidden",), 404: ("unknown_identification",)},
+    ),
 )
 async def give_feedback(
     request: Request,
@@ -31,7 +39,7 @@ async def give_feedback(
     comment: Annotated[str, Form(max_length=MAX_COMMENT)] = "",
     consent: Annotated[bool, Form(description="The photo may be kept to improve Basegun")] = False,
     photo: Annotated[UploadFile | None, File(description="Agents only, with consent: the photo identified")] = None,
-) -> dict[str, Any]:
+) -> FeedbackReceipt:
     assert service.records is not None, "the served service always keeps records"
     cleaned = None
     if photo is not None:

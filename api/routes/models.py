@@ -5,20 +5,26 @@ Both answer `If-None-Match` with 304: a phone that keeps a copy only asks whethe
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
 from api.deps import ServiceDep
+from api.problems import SERVICE, errors
 from basegun.inference.browser_model import BrowserModel, browser_model
 
-router = APIRouter(prefix="/api/v1/models", tags=["offline"])
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "The copy the client holds (its `If-None-Match`) is still the served one"}
+}
+router = APIRouter(prefix="/api/v1/models", tags=["offline"], responses={**NOT_MODIFIED, **errors(SERVICE)})
 
 # Kept, but checked with the service before each use: the URLs stay the same when the model changes.
 CACHE_CONTROL = "no-cache"
 
 
 def _model(service: ServiceDep) -> BrowserModel:
-    return browser_model(service.models.typology.session.manifest, service.identifier.detail)
+    return browser_model(service.models.typology.session.manifest, service.assessor.detail)
 
 
 def _unchanged(request: Request, etag: str) -> bool:
@@ -30,7 +36,12 @@ def _not_modified(etag: str) -> Response:
     return Response(status_code=304, headers={"etag": etag, "cache-control": CACHE_CONTROL})
 
 
-@router.get("/typology.json", summary="The typology model's manifest: preprocessing, classes, thresholds")
+@router.get(
+    "/typology.json",
+    summary="The typology model's manifest: preprocessing, classes, thresholds",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {"schema": {"type": "object"}}}}},
+)
 async def typology_manifest(request: Request, service: ServiceDep) -> Response:
     model = _model(service)
     if _unchanged(request, model.manifest_etag):
@@ -42,7 +53,12 @@ async def typology_manifest(request: Request, service: ServiceDep) -> Response:
     )
 
 
-@router.get("/typology.onnx", summary="The typology model (ONNX), as the service runs it")
+@router.get(
+    "/typology.onnx",
+    summary="The typology model (ONNX), as the service runs it",
+    response_class=Response,
+    responses={200: {"content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}},
+)
 async def typology_onnx(request: Request, service: ServiceDep) -> Response:
     model = _model(service)
     if _unchanged(request, model.onnx_etag):

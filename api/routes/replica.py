@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.deps import ServiceDep
+from api.problems import POST, SERVICE, VALIDATION, errors
+from basegun.answering.check_models import ReplicaQuestion, ReplicaVerdict
 from basegun.answering.replica import MAX_MARKINGS_TEXT, Ammunition
 
 router = APIRouter(prefix="/api/v1", tags=["alarm and replica checks"])
@@ -24,11 +24,27 @@ class ReplicaCheckRequest(BaseModel):
     )
 
 
-@router.get("/replica-check/{typology}", summary="The replica question for a typology, with its warnings")
-def replica_question(typology: str, service: ServiceDep) -> dict[str, Any]:
-    return service.replica.question(typology)
+@router.get(
+    "/replica-check/{typology}",
+    summary="The replica question for a typology, with its warnings",
+    responses=errors(VALIDATION, SERVICE, {400: ("no_replica_check",), 404: ("unknown_typology",)}),
+)
+def replica_question(typology: str, service: ServiceDep) -> ReplicaQuestion:
+    return service.replica_question(typology)
 
 
-@router.post("/replica-check", summary="Real firearm, replica or listed alarm gun: the verdict and its reasons")
-def replica_check(body: ReplicaCheckRequest, service: ServiceDep) -> dict[str, Any]:
+@router.post(
+    "/replica-check",
+    summary="Real firearm, replica or listed alarm gun: the verdict and its reasons",
+    responses=errors(
+        POST,
+        {
+            400: ("no_replica_check", "invalid_request"),
+            404: ("unknown_typology", "unknown_alarm_check"),
+            503: ("model_unavailable",),
+            507: ("storage_full",),
+        },
+    ),
+)
+def replica_check(body: ReplicaCheckRequest, service: ServiceDep) -> ReplicaVerdict:
     return service.replica_check(body.typology, body.ammunition, body.alarm_check_id, body.markings_text)

@@ -1,7 +1,8 @@
 """The answer-maker: the one place where what the networks saw becomes the answer a person reads.
 
-Identifying one photo (`identify.py`), assessing one weapon from several photos (`assess.py`), and so the API, the
-batch reports and the `basegun` command, all answer through it. In order, it decides:
+The one pipeline (`assess.py`: a weapon from its photos; identifying a photo is assessing a weapon with that one
+photo) answers through it, and so do the API, the batch reports and the `basegun` command; its answer is a typed
+`Answer` (`answer_models.py`). In order, it decides:
 
 1. whether there is a firearm to speak of (`Presence`, decided by `basegun.answering.presence` from the classifier's
 views and, when in doubt, the weapon detector): if absent, the no-firearm answer and its advice, and nothing else; if
@@ -15,8 +16,8 @@ views and, when in doubt, the weapon detector): if absent, the no-firearm answer
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
 
+from basegun.answering.answer_models import Answer, Legal, TypologyRef, Words
 from basegun.answering.presence import Outcome
 from basegun.catalog.lengths import LengthVerdict
 from basegun.catalog.texts import Text, load_texts
@@ -69,8 +70,8 @@ class AnswerMaker:
 
     def answer(
         self, presence: Presence, prediction: TypologyPrediction | None, lengths: LengthVerdict | None = None
-    ) -> dict[str, Any]:
-        """The answer's JSON: presence, typology and alternatives, the legal answer, the next steps, the advice.
+    ) -> Answer:
+        """The answer: presence, typology and alternatives, the legal answer, the next steps, the advice.
 
         `prediction` is None where the typology was not asked for (nothing found); lengths are ignored below the
         confidence gate, where nothing is asserted.
@@ -78,63 +79,68 @@ class AnswerMaker:
         score = None if presence.score is None else round(presence.score, 4)
         found = {"firearm_detected": presence.detected, "firearm_presence": presence.outcome, "firearm_score": score}
         if not presence.detected or prediction is None:
-            return {**found, **self.typology(None), "legal": None, "next_steps": [], "advice": self.no_firearm_advice}
+            return Answer(
+                **found,
+                typology=None,
+                confidence=None,
+                confidence_level=None,
+                alternatives=[],
+                legal=None,
+                next_steps=[],
+                advice=Words(**self.no_firearm_advice),
+            )
         prediction = presence.shown(prediction)
         resolved = self.catalog.resolve(prediction.key, prediction.level, lengths if confident(prediction) else None)
         legal = self.legal(resolved)
-        return {
+        return Answer(
             **found,
-            **self.typology(prediction),
-            "legal": legal,
-            "next_steps": resolved.typology.next_steps() if confident(prediction) else [],
-            "advice": self.uncertain_advice if presence.outcome == "uncertain" else legal["advice"],
-        }
+            typology=self.typology_ref(prediction.key, prediction.confidence),
+            confidence=round(prediction.confidence, 4),
+            confidence_level=prediction.level,
+            alternatives=[self.typology_ref(k, p) for k, p in prediction.ranked[1 : 1 + ALTERNATIVES]],
+            legal=legal,
+            next_steps=resolved.typology.next_steps() if confident(prediction) else [],
+            advice=Words(**self.uncertain_advice) if presence.outcome == "uncertain" else legal.advice,
+        )
 
-    def typology(self, prediction: TypologyPrediction | None) -> dict[str, Any]:
-        """The typology named, its confidence and level, and the runners-up; all empty without a prediction."""
-        if prediction is None:
-            return {"typology": None, "confidence": None, "confidence_level": None, "alternatives": []}
-        return {
-            "typology": self.typology_ref(prediction.key, prediction.confidence),
-            "confidence": round(prediction.confidence, 4),
-            "confidence_level": prediction.level,
-            "alternatives": [self.typology_ref(k, p) for k, p in prediction.ranked[1 : 1 + ALTERNATIVES]],
-        }
-
-    def typology_ref(self, key: str, confidence: float) -> dict[str, Any]:
+    def typology_ref(self, key: str, confidence: float) -> TypologyRef:
         """A typology as an answer names it: key, French label (and both labels), the probability given it."""
         label = self.catalog.get(key).label
-        return {"key": key, "label": label["fr"], "labels": label, "confidence": round(confidence, 4)}
+        return TypologyRef(key=key, label=label["fr"], labels=Words(**label), confidence=round(confidence, 4))
 
-    def legal(self, resolved: Resolved) -> dict[str, Any]:
-        """The `legal` object: below the confidence gate it asserts nothing; above, the typology's categories (narrowed
+    def legal(self, resolved: Resolved) -> Legal:
+        """The legal answer: below the confidence gate it asserts nothing; above, the typology's categories (narrowed
         by measured lengths). The information-only notice is on every answer."""
         typology = resolved.typology
         if not asserts(resolved.level):
-            return {
-                "asserted": False,
-                "categories": [],
-                "category_text": resolved.wording.undetermined,
-                "mentions": [],
-                "explanation": resolved.wording.low_confidence,
-                "settle": [],
-                "other_factors": [],
-                "length_rule": None,
+            return Legal.model_validate(
+                {
+                    "asserted": False,
+                    "categories": [],
+                    "category_text": resolved.wording.undetermined,
+                    "mentions": [],
+                    "explanation": resolved.wording.low_confidence,
+                    "settle": [],
+                    "other_factors": [],
+                    "length_rule": None,
+                    "notice": resolved.notice,
+                    "advice": resolved.advice,
+                }
+            )
+        return Legal.model_validate(
+            {
+                "asserted": True,
+                "categories": list(resolved.categories),
+                "category_text": resolved.category_text,
+                "mentions": resolved.mentions,
+                "explanation": resolved.explanation,
+                "settle": resolved.settle,
+                "other_factors": list(typology.other_factors),
+                "length_rule": typology.length_rule,
                 "notice": resolved.notice,
                 "advice": resolved.advice,
             }
-        return {
-            "asserted": True,
-            "categories": list(resolved.categories),
-            "category_text": resolved.category_text,
-            "mentions": resolved.mentions,
-            "explanation": resolved.explanation,
-            "settle": resolved.settle,
-            "other_factors": list(typology.other_factors),
-            "length_rule": typology.length_rule,
-            "notice": resolved.notice,
-            "advice": resolved.advice,
-        }
+        )
 
     def confident_typology(self, prediction: TypologyPrediction | None) -> Typology | None:
         """The typology to act on (measure it, read its markings, flag it), or None below the confidence gate."""

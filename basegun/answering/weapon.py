@@ -1,12 +1,15 @@
-"""What is assessed: a weapon, as the one or more photo files of it, and a file that was not analysed, with why.
+"""What is assessed: a weapon, as the one or more photos of it, and a file that was not analysed, with why.
 
-A batch (`basegun/batch/intake.py`) is made of these; `assess.py` turns each weapon into its answer.
+A batch (`basegun/batch/intake.py`) is made of these, and so is an uploaded photo (a weapon with one photo);
+`assess.py` turns each weapon into its answer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from basegun.answering.answer_models import PhotoError, UnreadPhoto
 
 
 @dataclass(frozen=True)
@@ -15,6 +18,23 @@ class PhotoFile:
 
     name: str
     path: Path
+
+    def read(self) -> bytes:
+        return self.path.read_bytes()
+
+
+@dataclass(frozen=True)
+class PhotoData:
+    """One photo already in memory (an upload)."""
+
+    name: str
+    data: bytes = field(repr=False)
+
+    def read(self) -> bytes:
+        return self.data
+
+
+PhotoSource = PhotoFile | PhotoData
 
 
 @dataclass(frozen=True)
@@ -27,6 +47,9 @@ class Skipped:
 
     def to_dict(self) -> dict[str, str]:
         return {"name": self.name, "code": self.code, "detail": self.detail}
+
+    def unread(self) -> UnreadPhoto:
+        return UnreadPhoto(name=self.name, error=PhotoError(code=self.code, detail=self.detail))
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import Executor
 from pathlib import Path
-from typing import Any
 
+from basegun.batch.answer_models import BatchReport
 from basegun.batch.intake import from_folder
 from basegun.batch.report import build_report, now, write_reports
 from basegun.batch.runner import Progress, run
@@ -22,7 +22,7 @@ def triage_folder(
     executor: Executor,
     on_progress: Callable[[Progress], None] = lambda _: None,
     lang: str = "fr",
-) -> dict[str, Any]:
+) -> BatchReport:
     """Analyse every weapon in `folder`, write report.json, report.csv and report.html into `out`; the report."""
     intake = from_folder(folder)
     by_position = run(service.assessor, intake.weapons, executor, on_progress, pixels=service.pixels)
@@ -35,9 +35,9 @@ def triage_folder(
         answers=[result.answer for result in results],
         skipped=intake.skipped,
         catalog=service.catalog,
-        model=service.identifier.model_info,
+        model=service.identifier.model,
         retention=None,
     )
-    thumbnails = {r.answer["name"]: r.thumbnail for r in results if r.thumbnail is not None}
+    thumbnails = {r.answer.name: r.thumbnail for r in results if r.thumbnail is not None}
     write_reports(report, thumbnails, out, lang)
     return report

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from basegun.answering.answer_models import WeaponAnswer
 from basegun.batch.archive import BatchLimits, Upload, store_uploads, unpack_zip
 from basegun.batch.intake import Intake
 from basegun.batch.report import REPORT_FILES, Retention, now, split
@@ -125,7 +126,8 @@ class BatchManager:
         """The batch's progress and the weapons done so far (in batch order), with its reports' names once written."""
         row = self.store.load(batch_id)
         answers = self.store.weapons(batch_id)
-        weapons, not_analysed = split([answers[p] for p in sorted(answers)], row.skipped)
+        done = [WeaponAnswer.model_validate({**answers[p], "index": p}) for p in sorted(answers)]
+        weapons, not_analysed = split(done, row.skipped)
         return {
             "id": row.id,
             "name": row.name,

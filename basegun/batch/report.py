@@ -13,10 +13,21 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import cast
 
+from basegun.answering.answer_models import Flag, ModelInfo, UnreadPhoto, WeaponAnswer, Words
+from basegun.answering.markings.closeups import WeaponMarkings
 from basegun.answering.markings.result import FIELDS as MARKINGS_FIELDS
 from basegun.answering.weapon import Skipped
+from basegun.batch.answer_models import (
+    BatchReport,
+    BatchState,
+    FileNotAnalysed,
+    Notices,
+    ReportBatch,
+    ReportRetention,
+    SummaryRow,
+)
 from basegun.batch.report_html import render_html
 from basegun.batch.texts import (
     FLAGS,
@@ -53,50 +64,58 @@ def build_report(
     name: str,
     created: datetime,
     status: str,
-    answers: list[dict[str, Any]],
+    answers: list[WeaponAnswer],
     skipped: list[Skipped],
     catalog: Catalog,
-    model: dict[str, str],
+    model: ModelInfo,
     retention: Retention | None,
-) -> dict[str, Any]:
-    """The report's JSON: the batch, the notices, a summary by category, every weapon, every file not analysed."""
+) -> BatchReport:
+    """The report: the batch, the notices, a summary by category, every weapon, every file not analysed."""
     weapons, not_analysed = split(answers, skipped)
-    notices = {"information": catalog.notice, "retention": _retention_text(retention)}
-    if status in STOPPED:
-        notices["stopped"] = STOPPED[status]
-    return {
-        "batch": {
-            "id": batch_id,
-            "name": name,
-            "created": created.isoformat(timespec="seconds"),
-            "status": status,
-            "weapons": len(weapons),
-            "photos": sum(w["photos_total"] for w in weapons) + len(not_analysed),
-        },
-        "retention": (
-            {"days": retention.days, "expires": retention.expires.isoformat(timespec="seconds")} if retention else None
+    return BatchReport(
+        batch=ReportBatch(
+            id=batch_id,
+            name=name,
+            created=created.isoformat(timespec="seconds"),
+            status=cast(BatchState, status),
+            weapons=len(weapons),
+            photos=sum(w.photos_total for w in weapons) + len(not_analysed),
         ),
-        "notices": notices,
-        "model": model,
-        "summary": summary(weapons, catalog),
-        "weapons": weapons,
-        "not_analysed": not_analysed,
-        "flags": FLAGS,
-    }
+        retention=(
+            ReportRetention(days=retention.days, expires=retention.expires.isoformat(timespec="seconds"))
+            if retention
+            else None
+        ),
+        notices=Notices(
+            information=Words(**catalog.notice),
+            retention=Words(**_retention_text(retention)),
+            stopped=Words(**STOPPED[status]) if status in STOPPED else None,
+        ),
+        model=model,
+        summary=summary(weapons, catalog),
+        weapons=weapons,
+        not_analysed=not_analysed,
+        flags={cast(Flag, flag): Words(**text) for flag, text in FLAGS.items()},
+    )
 
 
-def split(answers: list[dict[str, Any]], skipped: list[Skipped]) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+def split(answers: list[WeaponAnswer], skipped: list[Skipped]) -> tuple[list[WeaponAnswer], list[FileNotAnalysed]]:
     """The weapons analysed, and every file not analysed (skipped on the way in, or unreadable), sorted by name.
 
     A weapon none of whose photos could be read is not a weapon of the report: its files are listed as not analysed.
     """
-    weapons = [answer for answer in answers if answer["photos_readable"] > 0]
-    photos = [photo for answer in answers for photo in answer["photos"]]
-    unreadable = [{"name": photo["name"], **photo["error"]} for photo in photos if "error" in photo]
-    return weapons, sorted([s.to_dict() for s in skipped] + unreadable, key=lambda item: item["name"])
+    weapons = [answer for answer in answers if answer.photos_readable > 0]
+    photos = [photo for answer in answers for photo in answer.photos]
+    unread = [
+        FileNotAnalysed(name=photo.name, code=photo.error.code, detail=photo.error.detail)
+        for photo in photos
+        if isinstance(photo, UnreadPhoto)
+    ]
+    skipped_files = [FileNotAnalysed(name=s.name, code=s.code, detail=s.detail) for s in skipped]
+    return weapons, sorted(skipped_files + unread, key=lambda item: item.name)
 
 
-def summary(weapons: list[dict[str, Any]], catalog: Catalog) -> list[dict[str, Any]]:
+def summary(weapons: list[WeaponAnswer], catalog: Catalog) -> list[SummaryRow]:
     """How many weapons fall in each category or open set of categories, the undetermined and no-firearm last."""
     counts = Counter(_category_key(weapon) for weapon in weapons)
 
@@ -113,15 +132,15 @@ def summary(weapons: list[dict[str, Any]], catalog: Catalog) -> list[dict[str, A
             label = UNDETERMINED
         else:
             label = catalog.category_text(key.split("+"))
-        rows.append({"category": key, "label": label, "count": counts[key]})
+        rows.append(SummaryRow(category=key, label=Words(**label), count=counts[key]))
     return rows
 
 
-def _category_key(weapon: dict[str, Any]) -> str:
-    legal = weapon["legal"]
+def _category_key(weapon: WeaponAnswer) -> str:
+    legal = weapon.legal
     if legal is None:
         return "no_firearm"
-    return "+".join(legal["categories"]) if legal["asserted"] else "undetermined"
+    return "+".join(legal.categories) if legal.asserted else "undetermined"
 
 
 def _retention_text(retention: Retention | None) -> Text:
@@ -135,23 +154,24 @@ def _retention_text(retention: Retention | None) -> Text:
     )
 
 
-def render_reports(report: dict[str, Any], thumbnails: dict[str, bytes], lang: str = "fr") -> dict[str, bytes]:
+def render_reports(report: BatchReport, thumbnails: dict[str, bytes], lang: str = "fr") -> dict[str, bytes]:
     """report.json, report.csv and report.html, by name."""
+    document = report.model_dump(mode="json")
     return {
-        "report.json": json.dumps(report, ensure_ascii=False, indent=1).encode("utf-8"),
+        "report.json": json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"),
         "report.csv": ("\ufeff" + to_csv(report, lang)).encode("utf-8"),
         "report.html": render_html(report, thumbnails, lang).encode("utf-8"),
     }
 
 
-def write_reports(report: dict[str, Any], thumbnails: dict[str, bytes], folder: Path, lang: str = "fr") -> None:
+def write_reports(report: BatchReport, thumbnails: dict[str, bytes], folder: Path, lang: str = "fr") -> None:
     """Write the three reports into `folder`, each atomically (a reader never sees half)."""
     private_folder(folder)
     for name, data in render_reports(report, thumbnails, lang).items():
         write_private(folder / name, data)
 
 
-def to_csv(report: dict[str, Any], lang: str = "fr") -> str:
+def to_csv(report: BatchReport, lang: str = "fr") -> str:
     """One row per weapon, then one per file not analysed (`row` says which); decimals in the language's way."""
     buffer = io.StringIO()
     writer = _NeutralisingWriter(buffer)
@@ -179,46 +199,46 @@ def to_csv(report: dict[str, Any], lang: str = "fr") -> str:
             "error_detail",
         ]
     )
-    for weapon in report["weapons"]:
-        typology, legal, measured = weapon["typology"], weapon["legal"], weapon["measurement"]
-        level = weapon["confidence_level"]
+    for weapon in report.weapons:
+        typology, legal, measured = weapon.typology, weapon.legal, weapon.measurement
+        level = weapon.confidence_level
         writer.writerow(
             [
                 "weapon",
-                weapon["name"],
-                weapon["photos_total"],
-                weapon["agreement"]["agreeing"],
-                "yes" if weapon["firearm_detected"] else "no",
-                weapon["firearm_presence"],
-                typology["key"] if typology else "",
-                typology["labels"][lang] if typology else "",
-                _number(weapon["confidence"], lang),
+                weapon.name,
+                weapon.photos_total,
+                weapon.agreement.agreeing,
+                "yes" if weapon.firearm_detected else "no",
+                weapon.firearm_presence,
+                typology.key if typology else "",
+                typology.labels.text(lang) if typology else "",
+                _number(weapon.confidence, lang),
                 LEVELS[level][lang] if level else "",
-                " ".join(legal["categories"]) if legal else "",
-                legal["category_text"][lang] if legal else NO_FIREARM[lang],
-                _number(measured["overall_length_cm"] if measured else None, lang),
-                _number(measured["barrel_length_cm"] if measured else None, lang),
-                " ".join(weapon["flags"]),
-                " | ".join(FLAGS[flag][lang] for flag in weapon["flags"]),
-                *markings_cells(weapon.get("markings")),
+                " ".join(legal.categories) if legal else "",
+                legal.category_text.text(lang) if legal else NO_FIREARM[lang],
+                _number(measured.overall_length_cm if measured else None, lang),
+                _number(measured.barrel_length_cm if measured else None, lang),
+                " ".join(weapon.flags),
+                " | ".join(report.flags[flag].text(lang) for flag in weapon.flags),
+                *markings_cells(weapon.markings),
                 "",
                 "",
                 "",
             ]
         )
-    for item in report["not_analysed"]:
+    for item in report.not_analysed:
         blank = [""] * (15 + 2 * len(MARKINGS_FIELDS))
-        writer.writerow(["file_not_analysed", *blank, item["name"], item["code"], item["detail"]])
+        writer.writerow(["file_not_analysed", *blank, item.name, item.code, item.detail])
     return buffer.getvalue()
 
 
-def markings_cells(markings: dict[str, Any] | None) -> list[str]:
+def markings_cells(markings: WeaponMarkings | None) -> list[str]:
     """Each field's value and its source (read, typed), empty where not read."""
     cells = []
     for name in MARKINGS_FIELDS:
-        field = (markings or {}).get(name) or {}
-        value = field.get("value") or ""
-        cells += [value, (field.get("source") or "") if value else ""]
+        field = getattr(markings, name) if markings is not None else None
+        value = field.value if field is not None and field.value else ""
+        cells += [value, (field.source or "") if field is not None and value else ""]
     return cells
 
 

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from basegun.answering.answer_models import WeaponAnswer
 from basegun.answering.assess import WeaponResult
 from basegun.answering.weapon import PhotoFile, Weapon
 from basegun.batch.report import Retention, build_report, render_reports
@@ -81,7 +82,8 @@ class BatchWork:
             self.store.save_progress(batch_id, p.to_dict())
 
         def finished(position: int, result: WeaponResult) -> None:
-            counted = self.store.add_weapon(batch_id, position, result.answer, result.thumbnail)
+            answer = result.answer.model_dump(mode="json", exclude={"index"})
+            counted = self.store.add_weapon(batch_id, position, answer, result.thumbnail)
             log.info("weapon answered", extra={"position": position, "counted": counted})
 
         try:
@@ -142,10 +144,10 @@ class BatchWork:
             name=row.name,
             created=created,
             status=status or row.status,
-            answers=[answers[p] for p in sorted(answers)],
+            answers=[WeaponAnswer.model_validate({**answers[p], "index": p}) for p in sorted(answers)],
             skipped=row.skipped,
             catalog=self.service.catalog,
-            model=self.service.identifier.model_info,
+            model=self.service.identifier.model,
             retention=Retention(self.service.settings.retention_days, created),
         )
         thumbnails = {answers[p]["name"]: data for p, data in self.store.thumbnails(batch_id).items() if p in answers}

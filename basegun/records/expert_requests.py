@@ -18,11 +18,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from basegun.accounts.users import Role, User, require
+from basegun.answering.answer_models import Identification
 from basegun.answering.markings.confirmed import WeaponFields
 from basegun.answering.markings.result import MarkingsResult
 from basegun.catalog.texts import load_texts
 from basegun.catalog.typologies import Catalog
 from basegun.errors import Conflict, InvalidRequest, NotFound
+from basegun.records.answer_models import ExpertRequest, IdentificationSummary
 from basegun.records.database import Database
 from basegun.records.mail import Outbox
 from basegun.records.photos import PhotoStore
@@ -71,22 +73,6 @@ def _iso(seconds: float | None) -> str | None:
     return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds") if seconds is not None else None
 
 
-def identification_summary(result: dict[str, Any]) -> dict[str, Any]:
-    """What the experts read of an identification: typology, confidence, categories, lengths."""
-    typology = result.get("typology") or {}
-    legal = result.get("legal") or {}
-    measurement = result.get("measurement") or {}
-    return {
-        "typology": typology.get("key"),
-        "label": typology.get("label"),
-        "confidence": result.get("confidence"),
-        "confidence_level": result.get("confidence_level"),
-        "categories": legal.get("categories", []),
-        "overall_length_cm": measurement.get("overall_length_cm"),
-        "barrel_length_cm": measurement.get("barrel_length_cm"),
-    }
-
-
 class ExpertRequests:
     """The requests' repository and rules: who may see, submit and answer what."""
 
@@ -109,13 +95,14 @@ class ExpertRequests:
         self.link = link
         self.texts = load_texts("expert_mail")
 
-    def submit(self, agent: User, form: RequestForm, cleaned_photos: list[bytes]) -> dict[str, Any]:
+    def submit(self, agent: User, form: RequestForm, cleaned_photos: list[bytes]) -> ExpertRequest:
         """Store the request with its photos and queue the experts' mail, in one transaction."""
         require(agent, Role.AGENT)
         check_photo_count(len(cleaned_photos))
         summary = None
         if form.identification_id is not None:
-            summary = identification_summary(self.results.get(form.identification_id, "identification"))
+            stored = self.results.get(form.identification_id, "identification")
+            summary = IdentificationSummary.of(Identification.model_validate(stored))
         weapon = self._weapon_fields(form)
         request_id = uuid.uuid4().hex
         row = {
@@ -126,7 +113,7 @@ class ExpertRequests:
             "agent_name": agent.name,
             "agent_email": agent.email,
             "identification_id": form.identification_id,
-            "identification": json.dumps(summary, ensure_ascii=False) if summary else None,
+            "identification": summary.model_dump_json() if summary else None,
             "service": form.service,
             "phone": form.phone,
             "seizure_number": form.seizure_number,
@@ -160,7 +147,7 @@ class ExpertRequests:
         weapon = WeaponFields.confirm(read, form.typed, form.markings_id)
         return weapon if weapon.any or read is not None else None
 
-    def list(self, user: User, status: Status | None = None) -> list[dict[str, Any]]:
+    def list(self, user: User, status: Status | None = None) -> list[ExpertRequest]:
         """An expert's queue (all requests, oldest first), or an agent's own requests (newest first)."""
         query = sa.select(expert_requests)
         if status is not None:
@@ -173,7 +160,7 @@ class ExpertRequests:
         with self.database.transaction() as connection:
             return [self._to_dict(connection, row) for row in connection.execute(query.limit(500))]
 
-    def get(self, user: User, request_id: str) -> dict[str, Any]:
+    def get(self, user: User, request_id: str) -> ExpertRequest:
         with self.database.transaction() as connection:
             return self._to_dict(connection, self._row(connection, user, request_id))
 
@@ -189,7 +176,7 @@ class ExpertRequests:
             self.outbox.forget(connection, request_id)
             connection.execute(expert_requests.delete().where(expert_requests.c.id == request_id))
 
-    def answer(self, expert: User, request_id: str, answer: Answer) -> dict[str, Any]:
+    def answer(self, expert: User, request_id: str, answer: Answer) -> ExpertRequest:
         """Record an expert's answer (once) and queue the agent's mail, in one transaction."""
         require(expert, Role.EXPERT)
         typology = self.catalog.get(answer.typology)
@@ -236,16 +223,16 @@ class ExpertRequests:
             raise NotFound(f"No expert request {request_id!r}.", code="unknown_expert_request")
         return row
 
-    def _fields(self, row: dict[str, Any], summary: dict[str, Any] | None, photo_count: int) -> dict[str, Any]:
+    def _fields(self, row: dict[str, Any], summary: IdentificationSummary | None, photo_count: int) -> dict[str, Any]:
         unknown = self.texts["unknown"]
         if summary:
-            lengths = [f"{summary[k]} cm" for k in ("overall_length_cm", "barrel_length_cm") if summary.get(k)]
+            lengths = [f"{cm} cm" for cm in (summary.overall_length_cm, summary.barrel_length_cm) if cm]
             identification = ", ".join(
                 str(part)
                 for part in (
-                    summary.get("label") or summary.get("typology"),
-                    f"confiance {summary['confidence']:.0%}" if summary.get("confidence") is not None else None,
-                    "catégorie " + " ou ".join(summary["categories"]) if summary.get("categories") else None,
+                    summary.label or summary.typology,
+                    f"confiance {summary.confidence:.0%}" if summary.confidence is not None else None,
+                    "catégorie " + " ou ".join(summary.categories) if summary.categories else None,
                     "longueurs " + " / ".join(lengths) if lengths else None,
                 )
                 if part
@@ -260,7 +247,7 @@ class ExpertRequests:
             "link": f"{self.link}#/expert-requests/{row['id']}",
         }
 
-    def _to_dict(self, connection: sa.Connection, row: sa.Row[Any]) -> dict[str, Any]:
+    def _to_dict(self, connection: sa.Connection, row: sa.Row[Any]) -> ExpertRequest:
         answer = None
         if row.status == Status.ANSWERED.value:
             answer = {
@@ -271,27 +258,29 @@ class ExpertRequests:
                 "expert": row.expert_name,
                 "answered_at": _iso(row.answered),
             }
-        return {
-            "id": row.id,
-            "status": row.status,
-            "created_at": _iso(row.created),
-            "agent": {"name": row.agent_name, "email": row.agent_email},
-            "service": row.service,
-            "phone": row.phone,
-            "seizure_number": row.seizure_number,
-            "procedure_number": row.procedure_number,
-            "markings": row.markings,
-            "notes": row.notes,
-            "identification_id": row.identification_id,
-            "identification": json.loads(row.identification) if row.identification else None,
-            "weapon_fields": json.loads(row.weapon_fields) if row.weapon_fields else None,
-            "photos": [
-                {"id": photo_id, "url": f"/api/v1/expert-requests/{row.id}/photos/{photo_id}"}
-                for photo_id in self.photos.ids(connection, row.id)
-            ],
-            "answer": answer,
-            "notifications": self.outbox.status_of(connection, row.id),
-        }
+        return ExpertRequest.model_validate(
+            {
+                "id": row.id,
+                "status": row.status,
+                "created_at": _iso(row.created),
+                "agent": {"name": row.agent_name, "email": row.agent_email},
+                "service": row.service,
+                "phone": row.phone,
+                "seizure_number": row.seizure_number,
+                "procedure_number": row.procedure_number,
+                "markings": row.markings,
+                "notes": row.notes,
+                "identification_id": row.identification_id,
+                "identification": json.loads(row.identification) if row.identification else None,
+                "weapon_fields": json.loads(row.weapon_fields) if row.weapon_fields else None,
+                "photos": [
+                    {"id": photo_id, "url": f"/api/v1/expert-requests/{row.id}/photos/{photo_id}"}
+                    for photo_id in self.photos.ids(connection, row.id)
+                ],
+                "answer": answer,
+                "notifications": self.outbox.status_of(connection, row.id),
+            }
+        )
 
 
 def _weapon_line(stored: str | None) -> str:

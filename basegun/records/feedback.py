@@ -6,11 +6,12 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from basegun.accounts.users import Role, User
+from basegun.answering.answer_models import Identification
 from basegun.catalog.typologies import Catalog
 from basegun.errors import Forbidden, InvalidRequest
+from basegun.records.answer_models import FeedbackReceipt
 from basegun.records.database import Database
 from basegun.records.photos import PhotoStore
 from basegun.records.results import ResultStore
@@ -35,12 +36,13 @@ class FeedbackStore:
         self.photos = photos
         self.catalog = catalog
 
-    def add(self, user: User | None, given: Feedback, cleaned_photo: bytes | None = None) -> dict[str, Any]:
+    def add(self, user: User | None, given: Feedback, cleaned_photo: bytes | None = None) -> FeedbackReceipt:
         """Store one feedback on a stored identification; the photo only from an agent who consents."""
-        result = self.results.get(given.result_id, "identification")
+        result = Identification.model_validate(self.results.get(given.result_id, "identification"))
+        identified = result.typology.key if result.typology is not None else None
         if given.typology is not None:
             self.catalog.get(given.typology)
-        if given.correct and given.typology is not None and given.typology != (result.get("typology") or {}).get("key"):
+        if given.correct and given.typology is not None and given.typology != identified:
             raise InvalidRequest("A right answer has the identification's typology.", code="contradictory_feedback")
         if cleaned_photo is not None:
             if user is None or not user.has_any(Role.AGENT, Role.EXPERT):
@@ -55,7 +57,7 @@ class FeedbackStore:
                     id=feedback_id,
                     created=time.time(),
                     result_id=given.result_id,
-                    result_typology=(result.get("typology") or {}).get("key"),
+                    result_typology=identified,
                     correct=given.correct,
                     typology=given.typology,
                     comment=given.comment,
@@ -64,13 +66,13 @@ class FeedbackStore:
                 )
             )
             self.photos.record(connection, feedback_id, photo_ids)
-        return {
-            "id": feedback_id,
-            "result_id": given.result_id,
-            "correct": given.correct,
-            "typology": given.typology,
-            "photo_kept": cleaned_photo is not None,
-        }
+        return FeedbackReceipt(
+            id=feedback_id,
+            result_id=given.result_id,
+            correct=given.correct,
+            typology=given.typology,
+            photo_kept=cleaned_photo is not None,
+        )
 
     def delete(self, feedback_id: str) -> None:
         """Remove a feedback and its photo (the object first); nothing happens when it is gone."""

@@ -141,16 +141,15 @@ def answer(service: Basegun, rows: list[Row]) -> None:
     for n, row in enumerate(rows):
         try:
             if row.source.group == "close_up":
-                row.answer = {"alarm": service.alarm_check(row.data)["status"]}
+                row.answer = {"alarm": service.alarm_check(row.data).status}
             else:
                 got = service.identify(row.data)
-                typology = got["typology"]
                 row.answer = {
-                    "presence": got["firearm_presence"],
-                    "typology": typology["key"] if typology else None,
-                    "confidence": got["confidence"],
-                    "level": got["confidence_level"],
-                    "detector_run": got["firearm_score"] is not None,
+                    "presence": got.firearm_presence,
+                    "typology": got.typology.key if got.typology else None,
+                    "confidence": got.confidence,
+                    "level": got.confidence_level,
+                    "detector_run": got.firearm_score is not None,
                 }
         except BasegunError as exc:
             row.answer = {"refused": exc.code}

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import PurePosixPath
-from typing import Any
 
-from basegun.answering.markings.confirmed import WeaponFields
+from pydantic import BaseModel, ConfigDict, Field
+
+from basegun.answering.markings.confirmed import ConfirmedField, WeaponFields
 from basegun.answering.markings.reader import MAX_PHOTOS
-from basegun.answering.markings.result import MarkingsResult
+from basegun.answering.markings.result import MarkingsResult, Reason, Status
 
 SUFFIXES = ("_marquage", "_marquages", "_markings", "_marking")
 
@@ -22,12 +23,31 @@ def closeups(names: list[str]) -> list[str]:
     return [name for name in names if is_closeup(name)][:MAX_PHOTOS]
 
 
-def weapon_markings(result: MarkingsResult, photos: list[str]) -> dict[str, Any]:
+class WeaponMarkings(BaseModel):
     """What a batch report keeps of a weapon's markings: the fields (each read or typed), the status, the reasons."""
-    return {
-        **WeaponFields.confirm(result, {}).model_dump(exclude={"markings_id"}),
-        "status": result.status,
-        "photos": photos,
-        "listed_alarm_model": result.listed_alarm_model,
-        "reasons": [reason.model_dump() for reason in result.reasons],
-    }
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    maker: ConfirmedField
+    model: ConfirmedField
+    calibre: ConfirmedField
+    serial_number: ConfirmedField
+    status: Status
+    photos: list[str] = Field(description="The close-ups read (named `…_marquage`, `…_markings`)")
+    listed_alarm_model: bool
+    reasons: list[Reason]
+
+
+def weapon_markings(result: MarkingsResult, photos: list[str]) -> WeaponMarkings:
+    """A weapon's markings as read from its close-ups, before anyone corrects them."""
+    fields = WeaponFields.confirm(result, {})
+    return WeaponMarkings(
+        maker=fields.maker,
+        model=fields.model,
+        calibre=fields.calibre,
+        serial_number=fields.serial_number,
+        status=result.status,
+        photos=photos,
+        listed_alarm_model=result.listed_alarm_model,
+        reasons=result.reasons,
+    )

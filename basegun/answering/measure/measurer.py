@@ -6,10 +6,10 @@ import base64
 import math
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
 
+from basegun.answering.answer_models import LengthVerdictAnswer, MeasurementAnswer, Words
 from basegun.answering.measure.annotate import annotate, reduced_copy
 from basegun.answering.measure.geometry import View, points_left, weapon_lengths
 from basegun.answering.measure.refusals import refuse
@@ -43,25 +43,30 @@ class Measurement:
     verdict: LengthVerdict | None = None
     annotated_jpeg: bytes | None = field(default=None, repr=False)
 
-    def to_dict(self, *, image: bool = True) -> dict[str, Any]:
-        """The JSON answer; `image=False` leaves out the annotated photo, which is not to be stored."""
-        answer: dict[str, Any] = {
-            "overall_length_cm": round(self.overall_length_cm, 1),
-            "barrel_length_cm": round(self.barrel_length_cm, 1),
-            "overall_uncertainty_cm": round(self.overall_uncertainty_cm, 1),
-            "barrel_uncertainty_cm": round(self.barrel_uncertainty_cm, 1),
-            "card_confidence": round(self.card_confidence, 4),
-            "weapon_confidence": round(self.weapon_confidence, 4),
-            "card_size_px": [round(v, 1) for v in self.card_size_px],
-            "card_corners": _rounded(self.card_corners),
-            "keypoints": dict(zip(self.keypoint_names, _rounded(self.keypoints), strict=True)),
-            "typology": self.typology,
-            "length_rule": self.length_rule,
-            "legal": self.verdict.to_dict() if self.verdict is not None else None,
-        }
-        if image and self.annotated_jpeg is not None:
-            answer["annotated_image"] = self.annotated_image_url
-        return answer
+    def answer(self, *, image: bool = True) -> MeasurementAnswer:
+        """The typed answer; `image=False` leaves out the annotated photo, which is not to be stored."""
+        verdict = self.verdict
+        return MeasurementAnswer(
+            overall_length_cm=round(self.overall_length_cm, 1),
+            barrel_length_cm=round(self.barrel_length_cm, 1),
+            overall_uncertainty_cm=round(self.overall_uncertainty_cm, 1),
+            barrel_uncertainty_cm=round(self.barrel_uncertainty_cm, 1),
+            card_confidence=round(self.card_confidence, 4),
+            weapon_confidence=round(self.weapon_confidence, 4),
+            card_size_px=(round(self.card_size_px[0], 1), round(self.card_size_px[1], 1)),
+            card_corners=_rounded(self.card_corners),
+            keypoints=dict(zip(self.keypoint_names, _rounded(self.keypoints), strict=True)),
+            typology=self.typology,
+            length_rule=self.length_rule,
+            legal=(
+                LengthVerdictAnswer(
+                    categories=list(verdict.categories), decided=verdict.decided, reason=Words(**verdict.reason)
+                )
+                if verdict is not None
+                else None
+            ),
+            annotated_image=self.annotated_image_url if image else None,
+        )
 
     @property
     def annotated_image_url(self) -> str | None:
@@ -223,8 +228,8 @@ class Measurer:
         return min(network_per_px, view.detail_per_px)
 
 
-def _rounded(points: np.ndarray) -> list[list[float]]:
-    return [[round(float(x), 1), round(float(y), 1)] for x, y in points]
+def _rounded(points: np.ndarray) -> list[tuple[float, float]]:
+    return [(round(float(x), 1), round(float(y), 1)) for x, y in points]
 
 
 def length_rule_of(catalog: Catalog, typology: str) -> LengthRule:

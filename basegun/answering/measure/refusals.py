@@ -3,15 +3,13 @@ from `basegun/data/measurement_refusals.json`."""
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import get_args
 
+from basegun.answering.answer_models import RefusalCode
 from basegun.catalog.texts import Text, load_texts
 from basegun.errors import MeasurementRefused
 
-RefusalCode = Literal[
-    "no_weapon", "no_card", "card_too_small", "card_oblique", "low_keypoint_confidence", "several_cards"
-]
-
+REFUSAL_CODES: tuple[RefusalCode, ...] = get_args(RefusalCode)
 MESSAGES: dict[str, Text] = load_texts("measurement_refusals")["refusals"]
 if set(MESSAGES) != set(get_args(RefusalCode)):
     raise ValueError(f"measurement_refusals.json: expected the refusals {get_args(RefusalCode)}, not {list(MESSAGES)}")
