@@ -1,14 +1,14 @@
 """Expert requests keep the weapon's markings fields as the agent confirmed them (read or typed).
 
-Revision ID: 0002_weapon_fields
-Revises: 0001
+Revision ID: 0004
+Revises: 0003
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_weapon_fields"
-down_revision = "0001"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
