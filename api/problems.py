@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import compile_path
+from starlette.routing import Match, Mount
 
 from api.errors import Busy, CrossSiteRefused
 from basegun.accounts.oidc import ProviderUnavailable
@@ -203,14 +203,18 @@ async def _http_error(request: Request, error: Exception) -> JSONResponse:
     return problem(status, code, detail, headers=headers)
 
 
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
 def allowed_methods(request: Request) -> set[str]:
     """The methods the API takes at this path. The web app's files, mounted at `/`, answer any path no route takes
     with the method asked: a wrong method on an API path would be told 404, or 405 allowing GET and HEAD."""
-    allowed: set[str] = set()
-    for template, operations in request.app.openapi()["paths"].items():
-        if compile_path(template)[0].match(request.url.path):
-            allowed |= {method.upper() for method in operations}
-    return allowed
+    routes = [route for route in request.app.router.routes if not isinstance(route, Mount)]
+    return {
+        method
+        for method in METHODS
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    }
 
 
 def internal_error() -> JSONResponse:

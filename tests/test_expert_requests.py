@@ -204,7 +204,7 @@ def test_submit_keeps_markings_read_apart_from_typed(records_at, mail_server: Ma
     typed = {"maker": "Blow", "model": "F92 Auto", "calibre": None, "serial_number": ""}
     form = RequestForm(**{**FORM.__dict__, "markings_id": markings_id, "typed": typed})
     submitted = records.expert_requests.submit(AGENT, form, [clean_photo(gps_photo(), Limits())])
-    weapon = submitted["weapon_fields"]
+    weapon = submitted.model_dump(mode="json")["weapon_fields"]
     assert weapon["markings_id"] == markings_id
     assert weapon["maker"] == {"value": "Blow", "source": "read", "read": "Blow", "confidence": 0.98}
     assert (weapon["model"]["value"], weapon["model"]["source"], weapon["model"]["read"]) == (
@@ -223,9 +223,11 @@ def test_submit_keeps_markings_read_apart_from_typed(records_at, mail_server: Ma
 
 def test_submit_without_markings_has_no_weapon_fields(records_at) -> None:
     requests = records_at(closed_port()).expert_requests
-    assert requests.submit(AGENT, FORM, [clean_photo(gps_photo(), Limits())])["weapon_fields"] is None
+    assert requests.submit(AGENT, FORM, [clean_photo(gps_photo(), Limits())]).weapon_fields is None
     typed = RequestForm(**{**FORM.__dict__, "typed": {"serial_number": "AB 1234"}})
-    weapon = requests.submit(AGENT, typed, [clean_photo(gps_photo(), Limits())])["weapon_fields"]
+    weapon = requests.submit(AGENT, typed, [clean_photo(gps_photo(), Limits())]).model_dump(mode="json")[
+        "weapon_fields"
+    ]
     assert weapon["serial_number"] == {"value": "AB 1234", "source": "typed", "read": None, "confidence": None}
     with pytest.raises(NotFound):
         requests.submit(

@@ -294,7 +294,7 @@ def test_each_mail_reaches_the_mail_server_once(
             return list(connection.execute(sa.select(outbox.c.about, outbox.c.sent, outbox.c.attempts)).all())
 
     sent = wait_for(rows, lambda found: all(r.sent is not None for r in found), timeout=60)
-    assert sorted(r.about for r in sent) == sorted([first["id"], second["id"]])
+    assert sorted(r.about for r in sent) == sorted([first.id, second.id])
     assert [r.attempts for r in sent] == [1, 1]
     assert len(mail_server.messages) == 2
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import StringConvertor, register_url_convertor
 from starlette.types import Scope
 
 from api.clients import SCOPE_KEY, header
@@ -23,6 +24,16 @@ from basegun.errors import InvalidRequest, ModelUnavailable
 PATH = "/api/v1/batches"
 # The whole batch in one request: the photos plus multipart overhead (a part's headers per photo).
 BODY_LIMIT = BatchLimits().max_total_bytes + BatchLimits().max_entries * 1024
+
+
+class ReportName(StringConvertor):
+    """A report's file name in a path: `…/cancel` and `…/report.css` are then no report, and a wrong method on them
+    is answered 405 with the methods of their own route alone."""
+
+    regex = "report\\.(?:json|csv|html)"
+
+
+register_url_convertor("report", ReportName())
 MEDIA_TYPES = {"report.json": "application/json", "report.csv": "text/csv; charset=utf-8"}
 
 
@@ -127,7 +138,7 @@ async def report_style(batch_id: str) -> Response:
 
 
 @router.get(
-    "/{batch_id}/{report}",
+    "/{batch_id}/{report:report}",
     summary="A finished batch's report: report.csv, report.html or report.json",
     response_class=Response,
     responses={

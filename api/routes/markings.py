@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from api.clients import SCOPE_KEY
 from api.deps import ServiceDep, read_upload
 from api.inference import InferencePool
+from api.problems import UPLOAD, errors
 from basegun.answering.markings import MarkingsResult
 from basegun.answering.markings.reader import MAX_PHOTOS, check_photo_count
 
@@ -25,16 +26,11 @@ PATH = "/api/v1/markings"
     response_model_exclude_none=False,
     # One file more than allowed gets through the form parser, so that it is refused with its own code.
     form_limits={"max_files": MAX_PHOTOS + 1, "max_fields": 2},
-    # problem+json answers; on merge with the typed-routes work, `api.problems.errors(UPLOAD, ...)` says the same.
-    responses={
-        400: {"description": "Problem: code missing_photos, empty_file"},
-        404: {"description": "Problem: code unknown_identification (the identification id is unknown or expired)"},
-        413: {"description": "Problem: code too_many_photos, file_too_large"},
-        415: {"description": "Problem: code unsupported_format"},
-        422: {"description": "Problem: code image_too_small, too_many_pixels, corrupt_image, invalid_request"},
-        503: {"description": "Problem: code busy, model_unavailable"},
-        507: {"description": "Problem: code storage_full"},
-    },
+    responses=errors(
+        UPLOAD,
+        {400: ("missing_photos",), 404: ("unknown_identification",), 413: ("too_many_photos",)},
+        {507: ("storage_full",)},
+    ),
 )
 async def read_markings(
     request: Request,
