@@ -21,8 +21,10 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from basegun.accounts.users import Role, User
+from basegun.batch.intake import Intake
+from basegun.batch.store import batch_ref
 from basegun.inference.imaging import Limits
-from basegun.jobs.runtime import Jobs
+from basegun.jobs.runtime import JobCounts, Jobs
 from basegun.records.expert_requests import RequestForm
 from basegun.records.photos import clean_photo
 from basegun.records.tables import batches, outbox, results
@@ -102,16 +104,28 @@ class Worker:
 # PostgreSQL: workers of their own
 
 
-def test_batch_of_a_killed_worker_is_finished_once_by_another(
-    postgres: PostgresServer, photos: Path, labels: list[dict[str, str]], tmp_path: Path
+@pytest.mark.parametrize("stop", ["kill", "term"])
+def test_batch_of_a_stopped_worker_is_finished_once_by_another(
+    stop: str, postgres: PostgresServer, s3_url: str, photos: Path, labels: list[dict[str, str]], tmp_path: Path
 ) -> None:
-    data = tmp_path / "data"  # one object store folder, as a bucket would be shared
-    url = postgres.new_database()
-    env = {"BASEGUN_DATABASE_URL": url, "BASEGUN_EMBEDDED_WORKER": "false", "BASEGUN_INFERENCE_WORKERS": "1"}
-    server = LiveServer(data, env)
+    """SIGKILL: the worker's heartbeat stops and the recovery job hands its job over. SIGTERM: the worker stops after
+    the weapon under way and puts the job back in the queue itself. The replica and each worker have a data folder of
+    their own; the bytes are in one bucket."""
+    env = {
+        "BASEGUN_DATABASE_URL": postgres.new_database(),
+        "BASEGUN_OBJECT_STORE_URL": s3_url,
+        "BASEGUN_EMBEDDED_WORKER": "false",
+        "BASEGUN_INFERENCE_WORKERS": "1",
+    }
+    server = LiveServer(tmp_path / "replica", env)
     server.start()
-    worker_env = {**server.env}
-    workers = [Worker(worker_env, tmp_path / "first.log")]
+
+    def worker(name: str) -> Worker:
+        folder = tmp_path / name
+        folder.mkdir()
+        return Worker({**server.env, "BASEGUN_DATA_DIR": str(folder)}, tmp_path / f"{name}.log")
+
+    workers = [worker("first")]
     api = f"{server.url}/api/v1/batches"
     try:
         workers[0].ready()
@@ -122,10 +136,13 @@ def test_batch_of_a_killed_worker_is_finished_once_by_another(
             return httpx.get(f"{api}/{sent['id']}", timeout=30).json()
 
         wait_for(get, lambda b: b["progress"]["weapons_done"] >= 2)
-        workers.append(Worker(worker_env, tmp_path / "second.log"))
+        workers.append(worker("second"))
         workers[1].ready()
-        workers[0].process.kill()  # SIGKILL: no goodbye, its heartbeat stops
-        workers[0].process.wait()
+        if stop == "kill":
+            workers[0].process.kill()  # no goodbye: its heartbeat stops
+        else:
+            workers[0].process.send_signal(signal.SIGTERM)
+        assert workers[0].process.wait(timeout=120) == (-signal.SIGKILL if stop == "kill" else 0)
 
         done = wait_for(get, lambda b: b["status"] not in UNFINISHED, timeout=300)
         assert done["status"] == "finished"
@@ -139,7 +156,8 @@ def test_batch_of_a_killed_worker_is_finished_once_by_another(
         by_second = [e["position"] for e in second if e["message"] == "weapon answered"]
         assert by_first  # the first worker had answered some before it died…
         assert sorted(by_first + by_second) == list(range(count))  # …and none was analysed again
-        assert any(e["message"] == "job of a dead worker taken up again" for e in second)
+        taken_up = any(e["message"] == "job of a dead worker taken up again" for e in second)
+        assert taken_up == (stop == "kill")
         job_ids = {e["job_id"] for e in first + second if e["message"] == "weapon answered"}
         assert len(job_ids) == 1  # the same job, taken up: its log lines carry its id
         assert sent["id"] not in workers[1].log_path.read_text(encoding="utf-8")
@@ -147,7 +165,8 @@ def test_batch_of_a_killed_worker_is_finished_once_by_another(
         for worker in workers:
             worker.stop()
         server.stop()
-    assert not (data / "batches").exists()  # nothing in the replica's own folder: rows and objects only
+    kept = [p for folder in ("replica", "first", "second") for p in (tmp_path / folder).rglob("*") if p.is_file()]
+    assert not [p for p in kept if "report" in p.name or p.suffix == ".jpg"], kept  # the bytes are in the bucket
 
 
 def test_a_replica_runs_jobs_itself_by_default(postgres: PostgresServer, tmp_path: Path) -> None:
@@ -278,6 +297,20 @@ def test_each_mail_reaches_the_mail_server_once(
     assert sorted(r.about for r in sent) == sorted([first["id"], second["id"]])
     assert [r.attempts for r in sent] == [1, 1]
     assert len(mail_server.messages) == 2
+
+
+def test_the_queue_is_counted_for_metrics(database_url: str, tmp_path: Path) -> None:
+    service = Basegun(Settings(data_dir=tmp_path / "data", database_url=database_url))
+    jobs = Jobs(service, run_here=False)  # a replica that only receives: the batch waits
+    try:
+        batch_id = jobs.store.new_id()
+        jobs.store.reserve(batch_id, "client", "lot", time.time() + 3600)
+        jobs.store.accept(batch_id, Intake(), rank=0, progress={})
+        jobs.defer_batch(batch_ref(batch_id), 0)
+        assert jobs.counts() == JobCounts(queued=1, running=0, failed=0, retried=0)
+    finally:
+        jobs.close()
+        service.close()
 
 
 def test_the_purge_job_deletes_expired_results_and_batches(service_at: Callable[..., tuple[Basegun, Jobs]]) -> None:

@@ -14,6 +14,7 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 from basegun.accounts.users import Role, User
 from basegun.catalog.loading import load_catalog
@@ -127,7 +128,8 @@ def test_photos_of_a_0001_database_move_to_the_store_and_read_back(
     records = open_records(database_url, tmp_path, object_store, mail_server.port)
     try:
         with records.database.transaction() as connection:
-            assert connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one() == "0002"
+            version = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar_one()
+        assert version == ScriptDirectory(str(MIGRATIONS)).get_current_head()  # 0002 and those after it
         assert blobs_left(records) == 0
         for photo_ in old:  # every blob is an object now, byte for byte, and read through the code that serves it
             assert object_store.get(photo_key(photo_.owner_id, photo_.photo_id)) == photo_.data

@@ -21,6 +21,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import procrastinate
 import sqlalchemy as sa
@@ -143,11 +144,12 @@ class ProcrastinateWorkers:
         self.concurrency = concurrency
         self.stopping = stopping
         self._loop: asyncio.AbstractEventLoop | None = None
-        self._main: asyncio.Task[None] | None = None
+        self._workers: list[asyncio.Task[None]] = []
+        self._cancelled = False
 
     async def run(self, on_ready: Callable[[], None] = lambda: None) -> None:
-        self._loop = asyncio.get_running_loop()
-        options = {
+        """Until `stop()`, or until one worker fails (the other is then stopped too, and the error raised)."""
+        options: dict[str, Any] = {
             "additional_context": {"tasks": self.tasks},
             "install_signal_handlers": False,
             "update_heartbeat_interval": HEARTBEAT_SECONDS,
@@ -155,25 +157,34 @@ class ProcrastinateWorkers:
             "delete_jobs": "successful",
         }
         async with self.app.open_async():
-            self._main = asyncio.current_task()
+            workers = [
+                asyncio.create_task(
+                    self.app.run_worker_async(queues=[BATCHES], concurrency=self.concurrency, name=BATCHES, **options)
+                ),
+                asyncio.create_task(self.app.run_worker_async(queues=[OTHER], concurrency=2, name=OTHER, **options)),
+            ]
+            self._workers, self._loop = workers, asyncio.get_running_loop()
             on_ready()
-            try:
-                await asyncio.gather(
-                    self.app.run_worker_async(
-                        queues=[BATCHES],
-                        concurrency=self.concurrency,
-                        name="batches",
-                        **options,  # type: ignore[arg-type]
-                    ),
-                    self.app.run_worker_async(queues=[OTHER], concurrency=2, name="other", **options),  # type: ignore[arg-type]
-                )
-            except asyncio.CancelledError:
-                if not self.stopping.is_set():
-                    raise
+            if not self.stopping.is_set():  # else asked to stop while it started
+                await asyncio.wait(workers, return_when=asyncio.FIRST_COMPLETED)
+            self._cancel()  # the other worker, when one failed; both, when a stop came while they started
+            # Never `gather`: it returns at the first worker stopped, and a second cancel aborts the running jobs.
+            await asyncio.wait(workers)
+            for worker in workers:
+                if not worker.cancelled() and (error := worker.exception()) is not None:
+                    raise error
 
     def stop(self) -> None:
         """From any thread: running batches stop after the weapons under way and go back to the queue."""
         self.stopping.set()
-        if self._loop is not None and self._main is not None:
+        if self._loop is not None:
             with contextlib.suppress(RuntimeError):  # its loop has ended already
-                self._loop.call_soon_threadsafe(self._main.cancel)
+                self._loop.call_soon_threadsafe(self._cancel)
+
+    def _cancel(self) -> None:
+        """Once only: a worker cancelled stops gracefully (it waits for its running jobs); cancelled again, it aborts
+        them."""
+        if not self._cancelled:
+            self._cancelled = True
+            for worker in self._workers:
+                worker.cancel()

@@ -11,6 +11,9 @@ import logging
 import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import sqlalchemy as sa
 
 from basegun.batch.store import BatchStore
 from basegun.batch.work import BatchWork
@@ -19,11 +22,28 @@ from basegun.jobs.embedded import EmbeddedRunner
 from basegun.jobs.queue import ProcrastinateQueue, ProcrastinateWorkers
 from basegun.jobs.tasks import Tasks
 from basegun.service import Basegun
-from basegun.storage.opening import open_object_store
 
 log = logging.getLogger(__name__)
 
 STOP_SECONDS = 120  # the longest a stop waits for the weapons under way
+
+
+@dataclass(frozen=True)
+class JobCounts:
+    """The queue at a glance, for metrics: jobs waiting, running, failed for good, and waiting again after a failure
+    or a dead worker (PostgreSQL); batches and unsent mail on SQLite (no failures kept, nothing retried)."""
+
+    queued: int
+    running: int
+    failed: int
+    retried: int
+
+
+_PROCRASTINATE_COUNTS = sa.text(
+    "SELECT count(*) FILTER (WHERE status = 'todo'), count(*) FILTER (WHERE status = 'doing'),"
+    " count(*) FILTER (WHERE status = 'failed'), count(*) FILTER (WHERE status = 'todo' AND attempts > 0)"
+    " FROM procrastinate_jobs"
+)
 
 
 class Jobs:
@@ -37,7 +57,7 @@ class Jobs:
         self.run_here = run_here
         self.concurrency = concurrency
         self.stopping = threading.Event()
-        self.store = BatchStore(service.records.database, open_object_store(settings))
+        self.store = BatchStore(service.records.database, service.objects)
         self._weapons = ThreadPoolExecutor(weapon_threads, thread_name_prefix="batch")
         self.batches = BatchWork(service, self.store, self._weapons, self.stopping.is_set)
         self.batches.clear_spool()
@@ -73,6 +93,14 @@ class Jobs:
             self.queue.defer_mail(self.tasks.outbox.pending())
         elif self.runner is not None:
             self.runner.wake_mail()
+
+    def counts(self) -> JobCounts:
+        if self.queue is not None:
+            with self.store.database.transaction() as connection:
+                queued, running, failed, retried = connection.execute(_PROCRASTINATE_COUNTS).one()
+            return JobCounts(queued, running, failed, retried)
+        queued = len(self.store.ids_with_status("queued")) + len(self.tasks.outbox.pending())
+        return JobCounts(queued, len(self.store.ids_with_status("running")), 0, 0)
 
     def start(self) -> None:
         """Run jobs in background threads of this process (the embedded worker)."""
