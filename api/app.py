@@ -99,9 +99,8 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
         jobs = Jobs(service, run_here=settings.embedded_worker, weapon_threads=max(1, settings.inference_workers // 2))
         app.state.jobs = jobs
         jobs.start()
-        if service.records is not None:
-            app.state.metrics = CollectorRegistry(auto_describe=False)
-            app.state.metrics.register(JobQueueCollector(service.records.database.engine))
+        app.state.metrics = CollectorRegistry(auto_describe=False)
+        app.state.metrics.register(JobQueueCollector(jobs.counts))
         app.state.readiness = ReadinessChecks(dependencies(service))
         log.info("ready", extra={"models": list(service.models.sessions()), "embedded_worker": jobs.run_here})
         yield
