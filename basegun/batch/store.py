@@ -20,7 +20,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from basegun.answering.weapon import PhotoFile, Skipped, Weapon
+from basegun.answering.weapon import Skipped
 from basegun.batch.intake import Intake
 from basegun.errors import NotFound
 from basegun.records.database import Database
@@ -55,10 +55,6 @@ class BatchRow:
     cancel_requested: bool
     intake: list[dict[str, Any]]
     skipped: list[Skipped]
-
-    @property
-    def photo_count(self) -> int:
-        return sum(len(weapon["photos"]) for weapon in self.intake)
 
 
 def prefix(batch_id: str) -> str:
@@ -133,14 +129,7 @@ class BatchStore:
                     skipped="[]",
                 )
             )
-        with self.database.transaction() as connection:
-            open_ = connection.execute(
-                sa.select(batches.c.client, sa.func.count())
-                .where(batches.c.status.in_(UNFINISHED), batches.c.expires > time.time())
-                .group_by(batches.c.client)
-            ).all()
-        counts = {row[0]: int(row[1]) for row in open_}
-        return counts.get(client, 0), sum(counts.values())
+        return self.open_counts(client)
 
     def open_counts(self, client: str) -> tuple[int, int]:
         """Batches open for `client` and for everyone (receiving, queued or running)."""
@@ -289,12 +278,6 @@ class BatchStore:
             ).scalars()
             wanted = list(positions)
         return {position: self.objects.get(thumb_key(batch_id, position)) for position in wanted}
-
-    @staticmethod
-    def weapon_of(row: BatchRow, position: int, folder: Path) -> Weapon:
-        """Weapon `position` of the batch, its photos where `fetch` will have spooled them (under `folder`)."""
-        weapon = row.intake[position]
-        return Weapon(weapon["name"], tuple(PhotoFile(name, folder / file) for name, file in weapon["photos"]))
 
     # Clearing
 

@@ -16,9 +16,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from basegun.batch.locks import FileLock
 from basegun.batch.store import batch_ref
 from basegun.batch.work import WorkerStopping
+from basegun.jobs.locks import FileLock
 from basegun.jobs.logs import job_logging
 from basegun.jobs.tasks import Tasks
 
@@ -42,10 +42,6 @@ class EmbeddedRunner:
             threading.Thread(target=self._run_batches, name="jobs-batches", daemon=True),
             threading.Thread(target=self._run_mail_and_purge, name="jobs-mail", daemon=True),
         ]
-
-    @property
-    def holds_lock(self) -> bool:
-        return self._lock.held
 
     def start(self) -> None:
         for thread in self._threads:

@@ -55,7 +55,6 @@ class Jobs:
         settings = service.settings
         logs.install()
         self.run_here = run_here
-        self.concurrency = concurrency
         self.stopping = threading.Event()
         self.store = BatchStore(service.records.database, service.objects)
         self._weapons = ThreadPoolExecutor(weapon_threads, thread_name_prefix="batch")

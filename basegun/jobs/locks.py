@@ -1,4 +1,4 @@
-"""Advisory file locks (`flock`) shared by every process on one data folder.
+"""Advisory file locks (`flock`) shared by every process on one data folder (the embedded job runner's, `jobs.lock`).
 
 The kernel drops a lock when its process ends, even killed: a lock file left behind by a crash is free again, and
 a held lock always means a live owner.
@@ -41,15 +41,3 @@ class FileLock:
         if self._descriptor is not None:
             os.close(self._descriptor)  # closing drops the lock
             self._descriptor = None
-
-
-def held_elsewhere(path: Path) -> bool:
-    """Whether a live process (this one included, through another lock object) holds the lock on `path`."""
-    probe = FileLock(path)
-    try:
-        if probe.acquire():
-            probe.release()
-            return False
-    except FileNotFoundError:
-        return False  # its folder is gone
-    return True
