@@ -42,7 +42,6 @@ from basegun.runtime.metrics import JobQueueCollector
 from basegun.runtime.readiness import Dependency, Readiness, ReadinessChecks
 from basegun.service import Basegun
 from basegun.settings import Settings, get_settings
-from basegun.storage.opening import open_object_store
 
 log = logging.getLogger("basegun.api")
 
@@ -63,8 +62,8 @@ def provider_origins(settings: Settings) -> tuple[str, ...]:
     return (f"{parts.scheme}://{parts.netloc}",)
 
 
-def dependencies(settings: Settings, service: Basegun) -> list[Dependency]:
-    """What this replica needs to take work: its database, the object store the settings name, its models."""
+def dependencies(service: Basegun) -> list[Dependency]:
+    """What this replica needs to take work: its database, its object store, its models."""
 
     def models() -> None:
         if not service.models.sessions():
@@ -79,7 +78,7 @@ def dependencies(settings: Settings, service: Basegun) -> list[Dependency]:
                 connection.execute(sa.text("SELECT 1"))
 
         needed.append(Dependency("database", database))
-    needed.append(Dependency("object_store", open_object_store(settings).check))
+    needed.append(Dependency("object_store", service.objects.check))
     return needed
 
 
@@ -102,10 +101,9 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
         jobs = Jobs(service, run_here=settings.embedded_worker, weapon_threads=max(1, settings.inference_workers // 2))
         app.state.jobs = jobs
         jobs.start()
-        if service.records is not None:
-            app.state.metrics = CollectorRegistry(auto_describe=False)
-            app.state.metrics.register(JobQueueCollector(service.records.database.engine))
-        app.state.readiness = ReadinessChecks(dependencies(settings, service))
+        app.state.metrics = CollectorRegistry(auto_describe=False)
+        app.state.metrics.register(JobQueueCollector(jobs.counts))
+        app.state.readiness = ReadinessChecks(dependencies(service))
         log.info("ready", extra={"models": list(service.models.sessions()), "embedded_worker": jobs.run_here})
         yield
         app.state.readiness.stop()

@@ -1,4 +1,4 @@
-"""What the core measures for Prometheus: time per network run, batch photos analysed, and the job queue's rows.
+"""What the core measures for Prometheus: time per network run, batch photos analysed, and the job queue.
 
 Counters and histograms live in prometheus-client's default registry, one per process: a serving replica shows them
 at `/metrics` (`api/metrics.py`), a worker with `serve_metrics(port)`. Photos per second is Prometheus's
@@ -8,12 +8,16 @@ at `/metrics` (`api/metrics.py`), a worker with `serve_metrics(port)`. Photos pe
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from prometheus_client import Counter, Histogram, start_http_server
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
+
+if TYPE_CHECKING:
+    from basegun.jobs.runtime import JobCounts
 
 log = logging.getLogger(__name__)
 
@@ -25,50 +29,31 @@ NETWORK_SECONDS = Histogram(
 )
 BATCH_PHOTOS = Counter("basegun_batch_photos_analysed", "Batch photos analysed (every network run on them done).")
 
-LABELS = ["task", "status"]
-# procrastinate's job table; absent on SQLite and before its schema is applied.
-JOB_COUNTS = sa.text(
-    "SELECT task_name, status::text, count(*), count(*) FILTER (WHERE attempts > 0) "
-    "FROM procrastinate_jobs GROUP BY task_name, status"
-)
+JOB_STATES = ("queued", "running", "failed", "retried")
 
 
 class JobQueueCollector(Collector):
-    """Read at scrape time from the job table every worker shares, so any replica gives the fleet's numbers.
+    """`basegun_jobs{state}` read at each scrape from `counts()` (`basegun.jobs.runtime.Jobs.counts`): on PostgreSQL
+    the queue's table that every worker shares, so any replica gives the fleet's numbers; on SQLite the batches and
+    the outbox. `queued` jobs wait, `running` are held by a worker, `failed` failed for good, `retried` wait again
+    after a failure or a dead worker. The database down: no samples and a warning; `/readyz` says so."""
 
-    `basegun_jobs{task,status}`: jobs by procrastinate status (`todo` queued, `doing` running, `failed`, `cancelled`,
-    `aborted`; `succeeded` ones are deleted by the workers, so their count is the batch photos' and the mail's own);
-    `basegun_jobs_retried{task,status}`: those among them taken up again at least once (a retry after an error, or a
-    job whose worker died). No table (SQLite, schema not applied): no samples. The database down: no samples and a
-    warning; `/readyz` says so.
-    """
-
-    def __init__(self, engine: sa.Engine) -> None:
-        self.engine = engine
+    def __init__(self, counts: Callable[[], JobCounts]) -> None:
+        self.counts = counts
 
     def describe(self) -> list[GaugeMetricFamily]:
         return []  # read at each scrape: nothing to describe when registered
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
-        if self.engine.dialect.name != "postgresql":
-            return
         try:
-            with self.engine.connect() as connection:
-                if connection.scalar(sa.text("SELECT to_regclass('procrastinate_jobs')")) is None:
-                    return
-                rows = connection.execute(JOB_COUNTS).all()
+            counts = self.counts()
         except sa.exc.SQLAlchemyError as exc:
             log.warning("job counts unreadable", extra={"error": type(exc).__name__})
             return
-        jobs = GaugeMetricFamily("basegun_jobs", "Jobs in the queue's table, by task and status.", labels=LABELS)
-        retried = GaugeMetricFamily(
-            "basegun_jobs_retried", "Jobs taken up again at least once, by task and status.", labels=LABELS
-        )
-        for task, status, count, taken_again in rows:
-            jobs.add_metric([task, status], count)
-            retried.add_metric([task, status], taken_again)
+        jobs = GaugeMetricFamily("basegun_jobs", "Background jobs by state, the whole fleet's.", labels=["state"])
+        for state in JOB_STATES:
+            jobs.add_metric([state], getattr(counts, state))
         yield jobs
-        yield retried
 
 
 def serve_metrics(port: int, host: str = "0.0.0.0") -> None:  # noqa: S104 (scraped from other machines)
