@@ -45,6 +45,7 @@ const SHELL = [
   "js/screens/guide.js",
   "js/screens/identify.js",
   "js/screens/intro.js",
+  "js/screens/markings.js",
   "js/screens/measure.js",
   "js/screens/photo.js",
   "js/screens/replica.js",

@@ -63,13 +63,13 @@ export function postJSON(path, body) {
 }
 
 /**
- * POST a photo as the multipart field `image` (plus text `fields`).
+ * POST a photo as the multipart field `field` (`image` unless told; plus text `fields`).
  * `onProgress(fraction)` follows the upload; the promise resolves to the JSON answer.
  * Returns {promise, cancel}.
  */
-export function upload(path, blob, filename, fields = {}, onProgress = () => {}) {
+export function upload(path, blob, filename, fields = {}, onProgress = () => {}, field = "image") {
   const form = new FormData();
-  form.append("image", blob, filename);
+  form.append(field, blob, filename);
   for (const [name, value] of Object.entries(fields)) if (value != null) form.append(name, value);
   return postForm(path, form, onProgress);
 }

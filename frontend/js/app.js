@@ -12,6 +12,7 @@ import "./screens/identify.js";
 import "./screens/guide.js";
 import "./screens/replica.js";
 import "./screens/alarm.js";
+import "./screens/markings.js";
 import "./screens/measure.js";
 import "./screens/summary.js";
 import "./screens/experts.js";

@@ -21,6 +21,7 @@ export const session = {
   typology: null, // the typology key the next steps are about
   replica: null, // {ammunition, answer}
   alarm: null,
+  markings: null, // {answer, typed: {field: value typed}, confirmed}
   measurement: null,
   securing: null, // {key, variant, outcome: "done" | "stopped", step}
   pending: null, // a flow whose photo waits for the network
@@ -44,5 +45,6 @@ export function clearPhoto(flow) {
 export function resetCase() {
   for (const flow of Object.keys(session.photos)) if (flow !== "identify") clearPhoto(flow);
   Object.assign(session, { identification: null, identifiedAt: null, typology: null, replica: null, alarm: null });
+  session.markings = null;
   Object.assign(session, { measurement: null, securing: null });
 }

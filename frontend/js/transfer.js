@@ -20,7 +20,7 @@ export const TRANSIENT = new Set([
 ]);
 
 /**
- * def: {endpoint, fields(): extra form fields, done(answer): keeps the answer (may be async), result: its route,
+ * def: {endpoint, field (optional): the photo's form field, fields(): extra form fields, done(answer): keeps the answer (may be async), result: its route,
  * offline (optional): {ready(): whether this phone can answer, answer(blob): the answer made here}}
  */
 export function registerFlow(id, def) {
@@ -107,6 +107,7 @@ export function send(id) {
     photo.prepared.filename,
     def.fields(),
     onProgress,
+    def.field,
   );
   set(id, { status: "uploading", progress: 0, abort });
   promise.then(

@@ -10,6 +10,7 @@ import { go, route } from "../router.js";
 import { session } from "../state.js";
 import { actions, alertBox, backLink, button, callout, facts, lead, link, page, section } from "../ui.js";
 import { errorText } from "../views.js";
+import { FIELDS, confirmedValue } from "./markings.js";
 
 const AGENT = "basegun-agent";
 const EXPERT = "basegun-expert";
@@ -86,6 +87,21 @@ function field(name, label, { type = "text", required = true, hint = null, multi
   );
 }
 
+/** The markings read and confirmed in this visit, pre-filled and editable; the service keeps read apart from typed. */
+function markingsFields() {
+  const markings = session.markings;
+  return h(
+    "fieldset",
+    {},
+    h("legend", {}, t("expert.weapon_fields")),
+    markings ? h("p", { class: "field-hint" }, t("expert.weapon_fields_hint")) : null,
+    markings ? h("input", { type: "hidden", name: "markings_id", value: markings.answer.id ?? "" }) : null,
+    FIELDS.map((name) =>
+      field(name, t(`markings.field.${name}`), { required: false, maxlength: 100, value: confirmedValue(name) ?? "" }),
+    ),
+  );
+}
+
 async function newRequest() {
   const user = await currentUser();
   if (!hasRole(user, AGENT)) return needsAccount(user, "expert-request-new");
@@ -96,6 +112,7 @@ async function newRequest() {
     event.preventDefault();
     const form = new FormData(event.target);
     if (!form.get("include_identification")) form.delete("identification_id");
+    if (!form.get("markings_id")) form.delete("markings_id");
     form.delete("include_identification");
     for (const slot of PHOTO_SLOTS) {
       for (const file of form.getAll(`photo_${slot}`)) if (file.size) form.append("photos", file);
@@ -121,6 +138,7 @@ async function newRequest() {
       field("phone", t("expert.phone"), { type: "tel", autocomplete: "tel", maxlength: 40 }),
       field("seizure_number", t("expert.seizure_number"), { maxlength: 100 }),
       field("procedure_number", t("expert.procedure_number"), { maxlength: 100 }),
+      markingsFields(),
       field("markings", t("expert.markings"), { required: false, multiline: true, maxlength: 2000 }),
       field("notes", t("expert.notes"), { required: false, multiline: true, maxlength: 4000 }),
       h(
@@ -254,6 +272,15 @@ async function answerForm(request) {
   );
 }
 
+/** Maker, model, calibre and serial number of a request, each marked read or typed. */
+function weaponFacts(weapon) {
+  if (!weapon) return [];
+  return FIELDS.filter((name) => weapon[name]?.value).map((name) => [
+    t(`markings.field.${name}`),
+    t("markings.valued", { value: weapon[name].value, source: t(`markings.source_${weapon[name].source}`) }),
+  ]);
+}
+
 async function requestScreen([id]) {
   const user = await currentUser();
   if (!hasRole(user, AGENT) && !hasRole(user, EXPERT)) return needsAccount(user, `expert-request/${id}`);
@@ -289,6 +316,7 @@ async function requestScreen([id]) {
         [t("expert.phone"), request.phone],
         [t("expert.seizure_number"), request.seizure_number],
         [t("expert.procedure_number"), request.procedure_number],
+        ...weaponFacts(request.weapon_fields),
         request.markings ? [t("expert.markings"), request.markings] : null,
         request.notes ? [t("expert.notes"), request.notes] : null,
         identification

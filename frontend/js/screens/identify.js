@@ -80,6 +80,9 @@ function nextStepsView(answer) {
     links.push(link(t("next.replica"), "replica", { variant: "big", iconName: "tag", hint: t("next.replica_hint") }));
   if (steps.has("alarm_check"))
     links.push(link(t("next.alarm"), "alarm", { variant: "big", iconName: "bell", hint: t("next.alarm_hint") }));
+  links.push(
+    link(t("next.markings"), "markings", { variant: "big", iconName: "search", hint: t("next.markings_hint") }),
+  );
   if (steps.has("measurement"))
     links.push(link(t("next.measure"), "measure", { variant: "big", iconName: "ruler", hint: t("next.measure_hint") }));
   if (!steps.has("securing_guide") && !steps.has("expert_securing")) {

@@ -7,6 +7,7 @@ import { role, session } from "../state.js";
 import { actions, button, facts, link, page, section } from "../ui.js";
 import { confidenceText, legalView, lengthText, measurementView, namesTypology, noticeView } from "../views.js";
 import { alarmTitle, alarmView } from "./alarm.js";
+import { markingsFacts, markingsView } from "./markings.js";
 import { replicaView, verdictTitle } from "./replica.js";
 
 function typologyText(answer) {
@@ -44,6 +45,7 @@ function plainText() {
   }
   if (session.replica) lines.push(pair(t("replica.answer_title"), verdictTitle(session.replica.answer)));
   if (session.alarm) lines.push(pair(t("alarm.answer_title"), alarmTitle(session.alarm)));
+  if (session.markings) for (const [label, value] of markingsFacts()) lines.push(pair(label, value));
   lines.push(pair(t("summary.securing"), securingText()));
   lines.push("", pick(answer?.legal?.notice) || t("result.notice"));
   return lines.join("\n");
@@ -104,6 +106,7 @@ function summaryScreen() {
     session.measurement ? measurementView(session.measurement) : null,
     session.replica && !session.replica.stale ? replicaView(session.replica.answer) : null,
     session.alarm ? alarmView(session.alarm) : null,
+    markingsView(),
     noticeView(answer?.legal),
     h("p", { class: "hint" }, t("summary.privacy")),
     h(
