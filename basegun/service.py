@@ -52,7 +52,7 @@ class Basegun:
         reader = self.models.text_reader
         self.alarm = AlarmChecker(reader, parser, AlarmTexts.load(), self.limits, self.catalog.notice)
         self.markings = MarkingsReader(reader, parser, self.limits, self.catalog.notice)
-        self.assessor = WeaponAssessor(self.identifier, self.measurer, self.alarm)
+        self.assessor = WeaponAssessor(self.identifier, self.measurer, self.alarm, self.markings)
         self.replica = ReplicaChecker(self.catalog, rules, ReplicaTexts.load())
         self.records = Records(settings, self.catalog) if store else None
         self.store = self.records.results if self.records else None

@@ -49,6 +49,9 @@ def fields_of(parser: FieldParser, text: str) -> tuple[str | None, ...]:
         ("KIMAR|AUTO 85", ("Kimar", "85 Auto", None, None)),
         ("EKOL FIRAT|9mm P.A.K.", ("Ekol", "Firat", "9 mm P.A.K.", None)),
         ("9mm LUGER", (None, None, "9 mm Luger", None)),  # not the maker Ruger
+        ("STURM, RUGER & CO.|SP101 .357 MAG CAL.|570-12345", ("Ruger", "SP101", ".357 Magnum", "570-12345")),
+        ("MAUSER|MOD.98 8x57JS", ("Mauser", "Mod. 98", "8x57 JS", None)),  # a number stops at a space
+        ("SAKO|N°A12345", ("Sako", None, None, "A12345")),  # the serial's mark glued to it
         ("MADE IN ITALY", (None, None, None, None)),
         ("AUTOMATIC", (None, None, None, None)),
         ("", (None, None, None, None)),
@@ -111,6 +114,10 @@ def test_parse_marks(parser: FieldParser) -> None:
         ("6mm Flobert", "6 mm Flobert"),
         ("8x57 JS", "8x57 JS"),
         ("12 GA", "12 gauge"),
+        ("CAL.9mm x19", "9 mm Luger"),
+        ("5.7x28", "5.7x28"),
+        ("7,62x25 TOKAREV", "7.62x25"),  # a metric calibre the grammar does not name, as read
+        ("GP100 .357 MAG", ".357 Magnum"),  # a decimal point after a space starts a number
     ],
 )
 def test_calibre_grammar(parser: FieldParser, text: str, calibre: str) -> None:
@@ -119,7 +126,9 @@ def test_calibre_grammar(parser: FieldParser, text: str, calibre: str) -> None:
     assert found.value == calibre
 
 
-@pytest.mark.parametrize("text", ["1922", "SN 2270 51", "MADE IN USA", "9251", "PAT. 1.357.220", "ZORAKI 918"])
+@pytest.mark.parametrize(
+    "text", ["1922", "SN 2270 51", "MADE IN USA", "9251", "PAT. 1.357.220", "ZORAKI 918", "A19X17B", "189x193"]
+)
 def test_calibre_grammar_finds_nothing_in_other_numbers(parser: FieldParser, text: str) -> None:
     assert parser.calibres.find(text) is None
 

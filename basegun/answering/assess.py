@@ -20,6 +20,8 @@ from basegun.answering.alarm.check import STATUSES, airsoft_names
 from basegun.answering.answers import AnswerMaker, Presence
 from basegun.answering.fusion import best_measurement, fuse
 from basegun.answering.identify import Identifier
+from basegun.answering.markings.closeups import closeups, weapon_markings
+from basegun.answering.markings.reader import MarkingsReader, PhotoReading
 from basegun.answering.measure import Measurement, Measurer, length_rule_of
 from basegun.answering.presence import Outcome
 from basegun.answering.weapon import PhotoFile, Skipped, Weapon
@@ -73,8 +75,11 @@ class WeaponResult:
 class WeaponAssessor:
     """Turns the photos of one weapon into its answer; thread-safe (the sessions are), so weapons run in parallel."""
 
-    def __init__(self, identifier: Identifier, measurer: Measurer, alarm: AlarmChecker) -> None:
+    def __init__(
+        self, identifier: Identifier, measurer: Measurer, alarm: AlarmChecker, markings: MarkingsReader | None = None
+    ) -> None:
         self.identifier = identifier
+        self.markings = markings
         self.models = identifier.models
         self.answers: AnswerMaker = identifier.answers
         self.measurer = measurer
@@ -102,6 +107,7 @@ class WeaponAssessor:
             "measurement": measurement.to_dict(image=False) if measurement is not None else None,
             "measurement_refusals": refusals,
             "alarm_check": self._alarm_check(weapon, analyses, prediction),
+            "markings": self._markings(weapon, prediction),
         }
         answer["flags"] = self._flags(answer, prediction)
         best = max(readable, key=lambda a: a.strength, default=None)
@@ -181,6 +187,25 @@ class WeaponAssessor:
             "advice": best.advice,
             "airsoft_markings": airsoft,
         }
+
+    def _markings(self, weapon: Weapon, prediction: TypologyPrediction | None) -> dict[str, Any] | None:
+        """Read the weapon's close-ups of markings (photos named `…_marquage`, `…_markings`), when it has some."""
+        if self.markings is None:
+            return None
+        by_name = {photo.name: photo for photo in weapon.photos}
+        readings: list[PhotoReading] = []
+        read: list[str] = []
+        for name in closeups(list(by_name)):
+            try:
+                readings.append(self.markings.read_bytes(by_name[name].path.read_bytes()))
+                read.append(name)
+            except (ImageRejected, OSError):
+                continue  # listed with its error among the weapon's photos
+        if not readings:
+            return None
+        typology = self.answers.confident_typology(prediction)
+        result = self.markings.result(readings, prediction.key if typology is not None and prediction else None)
+        return weapon_markings(result, read)
 
     def _flags(self, answer: dict[str, Any], prediction: TypologyPrediction | None) -> list[str]:
         """What the station has to do about this weapon, in the order of the report's `flags` wording."""

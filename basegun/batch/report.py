@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from basegun.answering.markings.result import FIELDS as MARKINGS_FIELDS
 from basegun.answering.weapon import Skipped
 from basegun.batch.report_html import render_html
 from basegun.batch.texts import (
@@ -164,6 +165,7 @@ def to_csv(report: dict[str, Any], lang: str = "fr") -> str:
             "barrel_length_cm",
             "flags",
             "flags_text",
+            *(column for name in MARKINGS_FIELDS for column in (name, f"{name}_source")),
             "file",
             "error_code",
             "error_detail",
@@ -190,14 +192,26 @@ def to_csv(report: dict[str, Any], lang: str = "fr") -> str:
                 _number(measured["barrel_length_cm"] if measured else None, lang),
                 " ".join(weapon["flags"]),
                 " | ".join(FLAGS[flag][lang] for flag in weapon["flags"]),
+                *markings_cells(weapon.get("markings")),
                 "",
                 "",
                 "",
             ]
         )
     for item in report["not_analysed"]:
-        writer.writerow(["file_not_analysed", *[""] * 15, item["name"], item["code"], item["detail"]])
+        blank = [""] * (15 + 2 * len(MARKINGS_FIELDS))
+        writer.writerow(["file_not_analysed", *blank, item["name"], item["code"], item["detail"]])
     return buffer.getvalue()
+
+
+def markings_cells(markings: dict[str, Any] | None) -> list[str]:
+    """Each field's value and its source (read, typed), empty where not read."""
+    cells = []
+    for name in MARKINGS_FIELDS:
+        field = (markings or {}).get(name) or {}
+        value = field.get("value") or ""
+        cells += [value, (field.get("source") or "") if value else ""]
+    return cells
 
 
 class _NeutralisingWriter:

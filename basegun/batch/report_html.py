@@ -97,7 +97,7 @@ def _count_table(heading: str, rows: list[tuple[str, int]], text: _Texts) -> str
 
 
 def _weapons(report: dict[str, Any], thumbnails: dict[str, bytes], text: _Texts) -> str:
-    heads = ("photo", "weapon", "typology", "confidence", "category", "flags")
+    heads = ("photo", "weapon", "typology", "confidence", "category", "markings", "flags")
     head = "".join(f'<th scope="col">{text.h(key)}</th>' for key in heads)
     rows = "".join(_weapon_row(weapon, thumbnails.get(weapon["name"]), text) for weapon in report["weapons"])
     return (
@@ -129,8 +129,23 @@ def _weapon_row(weapon: dict[str, Any], thumbnail: bytes | None, text: _Texts) -
     flags = "".join(f'<li class="{flag}">{text.t(FLAGS[flag])}</li>' for flag in weapon["flags"])
     return (
         f'<tr><td class="thumb">{image}</td><th scope="row">{name}{photos}</th><td>{kind}</td>'
-        f'<td>{confidence}</td><td>{category}</td><td><ul class="flags">{flags}</ul></td></tr>'
+        f"<td>{confidence}</td><td>{category}</td><td>{_markings(weapon.get('markings'), text)}</td>"
+        f'<td><ul class="flags">{flags}</ul></td></tr>'
     )
+
+
+def _markings(markings: dict[str, Any] | None, text: _Texts) -> str:
+    """Maker, model, calibre and serial number, each marked read or typed."""
+    if not markings:
+        return ""
+    heads = {"maker": "maker", "model": "model_name", "calibre": "calibre", "serial_number": "serial_number"}
+    items = "".join(
+        f"<li>{text.h(head)} : {escape(field['value'])} "
+        f'<span class="small">({text.h("source_" + field["source"])})</span></li>'
+        for name, head in heads.items()
+        if (field := markings.get(name) or {}).get("value")
+    )
+    return f'<ul class="markings">{items}</ul>' if items else ""
 
 
 def _percent(probability: float, lang: str) -> str:

@@ -19,7 +19,8 @@ NUMBER_NEIGHBOURS = set("0123456789./X-") | {""}
 
 
 def squeeze(text: str) -> tuple[str, list[int]]:
-    """The squeezed line, and for each of its characters the index in `text` it comes from."""
+    """The squeezed line, and for each of its characters the index in `text` it comes from (so that whether two
+    characters were apart, `apart`, can still be told)."""
     kept: list[tuple[str, int]] = []
     for index, char in enumerate(text):
         for part in unicodedata.normalize("NFKD", char).upper():
@@ -32,8 +33,9 @@ def squeeze(text: str) -> tuple[str, list[int]]:
         before = kept[position - 1][0] if position else ""
         after = kept[position + 1][0] if position + 1 < len(kept) else ""
         if char in ".,":
-            # A decimal point: between digits, or before a number at the start of a word (".22").
-            if after.isdigit() and (before.isdigit() or before == "" or text[index - 1 : index].isspace()):
+            # A decimal point: between digits read together, or before a number at the start of a word (".22").
+            glued = before.isdigit() and not any(c.isspace() for c in text[kept[position - 1][1] + 1 : index])
+            if after.isdigit() and (glued or index == 0 or text[index - 1].isspace()):
                 out.append((".", index))
             continue
         out.append((char, index))
@@ -64,11 +66,22 @@ class CalibreHit:
     end: int
 
 
-def _guarded(pattern: str) -> re.Pattern[str]:
-    """A number at either end of a pattern must not be part of a longer one."""
-    left = "(?<![0-9.])" if pattern[:1].isdigit() or pattern.startswith(("\\.", "(")) else ""
-    right = "(?![0-9])" if pattern[-1:].isdigit() else ""
-    return re.compile(left + "(?:" + pattern + ")" + right)
+def apart(text: str, origin: list[int], position: int) -> bool:
+    """Whether the squeezed characters at `position - 1` and `position` were apart (a space between them, or an
+    end of the line)."""
+    if position <= 0 or position >= len(origin):
+        return True
+    return any(c.isspace() for c in text[origin[position - 1] + 1 : origin[position]])
+
+
+def bounded(squeezed: str, text: str, origin: list[int], start: int, end: int) -> bool:
+    """A number at either end of a match is not part of a longer number read with it."""
+    glued_left = start > 0 and squeezed[start - 1] in "0123456789." and not apart(text, origin, start)
+    if squeezed[start] in "0123456789." and glued_left:
+        return False
+    if squeezed[end - 1].isdigit() and end < len(squeezed) and squeezed[end].isdigit():
+        return apart(text, origin, end)
+    return True
 
 
 @dataclass(frozen=True)
@@ -82,7 +95,7 @@ class CalibreGrammar:
             tuple(
                 Calibre(
                     spec["calibre"],
-                    tuple(_guarded(p) for p in spec["patterns"]),
+                    tuple(re.compile(p) for p in spec["patterns"]),
                     bool(spec.get("blank_firing")),
                     spec.get("kind", "cartridge"),
                 )
@@ -95,7 +108,10 @@ class CalibreGrammar:
         squeezed, origin = squeeze(text)
         for calibre in self.calibres:
             for pattern in calibre.patterns:
-                match = pattern.search(squeezed)
+                match = next(
+                    (m for m in _matches(pattern, squeezed) if bounded(squeezed, text, origin, m.start(), m.end())),
+                    None,
+                )
                 if match:
                     value = match.expand(calibre.value) if "\\" in calibre.value else calibre.value
                     return CalibreHit(calibre, value, origin[match.start()], origin[match.end() - 1] + 1)
@@ -103,3 +119,13 @@ class CalibreGrammar:
 
     def rank(self, hit: CalibreHit) -> int:
         return self.calibres.index(hit.calibre)
+
+
+def _matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """Every match, from each starting position (a match refused for its edges may hide a good one just after)."""
+    found = []
+    for start in range(len(text)):
+        match = pattern.match(text, start)
+        if match and match.end() > start:
+            found.append(match)
+    return found

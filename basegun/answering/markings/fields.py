@@ -20,6 +20,7 @@ from basegun.answering.markings.result import FieldRead, Mark
 from basegun.answering.markings.spans import span_of, words_at
 
 SERIAL_PREFIX = re.compile(r"^(N[O0°º]?|NR|SN|S/N|SER(IAL)?|SERIE|NUM(ERO)?)[.:°º#]*$", re.IGNORECASE)
+GLUED_SERIAL_PREFIX = re.compile(r"^(N[°º]|NO\.|NR\.|S/N:?|SN:)(?=[A-Z0-9])", re.IGNORECASE)  # "N°B41277"
 SERIAL_TOKEN = re.compile(r"^[A-Z0-9][A-Z0-9/-]*[A-Z0-9]$")
 MIN_SERIAL_DIGITS = 3
 MIN_SERIAL_LENGTH = 4
@@ -177,7 +178,7 @@ class FieldParser:
             best: tuple[tuple[int, int, int, int], ModelPattern, WorkLine, Hit] | None = None
             for order, pattern in enumerate(group):
                 for line in lines:
-                    for hit in pattern.find(Line.of(line.free)):
+                    for hit in pattern.find(line.free):
                         if pattern.after_maker and not _right_after(found, line, hit):
                             continue
                         key = (int(pattern.numbered), -(hit.end - hit.start), line.index, order)
@@ -198,12 +199,14 @@ class FieldParser:
             tokens = line.free.split()
             for position, raw in enumerate(tokens):
                 token = raw.strip(".,:;()[]'\"").upper()
+                glued = GLUED_SERIAL_PREFIX.match(token)
+                token = token[glued.end() :] if glued else token
                 digits = sum(c.isdigit() for c in token)
                 if not (MIN_SERIAL_LENGTH <= len(token) <= MAX_SERIAL_LENGTH and SERIAL_TOKEN.match(token)):
                     continue
                 if digits < MIN_SERIAL_DIGITS:
                     continue
-                prefixed = position > 0 and bool(SERIAL_PREFIX.match(tokens[position - 1]))
+                prefixed = bool(glued) or (position > 0 and bool(SERIAL_PREFIX.match(tokens[position - 1])))
                 quality = SERIAL_CONFIDENCE_PREFIXED if prefixed else SERIAL_CONFIDENCE
                 key = (-int(prefixed), -digits, line.index)
                 read = FieldRead(

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from basegun.answering.alarm.terms import CONFUSABLE_GROUPS, Code, Hit, Line, Name, Term, compact, parse_term
+from basegun.answering.markings.spans import compact_positions
 from basegun.catalog.texts import DATA_DIR
 
 # A name is read with one wrong letter only when it is long enough not to be another word ("LUGER" is not "RUGER").
@@ -73,8 +74,24 @@ class ModelPattern:
         """Where the number is, in a hit [start, end) of the compact line."""
         return start + self.prefix, end - self.suffix
 
-    def find(self, line: Line) -> list[Hit]:
-        return [hit for hit in self.term.find(line, GLUED_PREFIXES) if accept(self.term, hit)]
+    def find(self, text: str) -> list[Hit]:
+        hits = [hit for hit in self.term.find(Line.of(text), GLUED_PREFIXES) if accept(self.term, hit)]
+        if "#" not in self.term.text:
+            return hits
+        return [cut for hit in hits if (cut := self._number_within_a_word(text, hit)) is not None]
+
+    def _number_within_a_word(self, text: str, hit: Hit) -> Hit | None:
+        """A number never runs across a space ("MOD.98 8x57" is model 98; "10-5" is one): cut it there, or drop
+        the hit when text must follow the number."""
+        start, end = self.number_span(hit.start, hit.end)
+        positions = compact_positions(text)
+        spaced = [any(c.isspace() for c in text[positions[i - 1] + 1 : positions[i]]) for i in range(start + 1, end)]
+        gap = next((start + 1 + k for k, space in enumerate(spaced) if space), None)
+        if gap is None:
+            return hit
+        if self.suffix:
+            return None
+        return Hit(hit.start, gap, hit.read[: gap - hit.start], hit.differences)
 
 
 @dataclass(frozen=True)
