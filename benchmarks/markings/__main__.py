@@ -23,7 +23,7 @@ from basegun.answering.alarm.terms import compact
 from basegun.answering.markings import MarkingsResult
 from basegun.service import Basegun
 from basegun.settings import Settings
-from benchmarks.markings.cases import CASES, FIELD_NAMES, NO_FIELDS, Case
+from benchmarks.markings.cases import DEVELOPMENT, FIELD_NAMES, HELD_OUT, NO_FIELDS, Case
 from benchmarks.markings.render import FINISHES, blank, draw, fonts_available, jpeg
 from benchmarks.photos import PHOTOS
 
@@ -57,13 +57,14 @@ def rate(hits: list[bool]) -> str:
     return f"{sum(hits)}/{len(hits)}" if hits else "–"
 
 
-def accuracy(service: Basegun, photos: Path) -> None:
+def rendered(service: Basegun, title: str, cases: tuple[Case, ...], seed: int) -> list[str]:
+    """Per-field rates by finish for one set of cases; returns the misses."""
     by_finish: dict[str, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     both: dict[str, list[bool]] = defaultdict(list)
     misses: list[str] = []
-    for index, case in enumerate(CASES):
+    for index, case in enumerate(cases):
         for offset, finish in enumerate(FINISHES):
-            result = service.markings.read([jpeg(draw(case.lines, finish, index * len(FINISHES) + offset))])
+            result = service.markings.read([jpeg(draw(case.lines, finish, seed + index * len(FINISHES) + offset))])
             scored = score(result, case)
             for field, right in scored.items():
                 if right is not None:
@@ -71,7 +72,7 @@ def accuracy(service: Basegun, photos: Path) -> None:
                     if not right:
                         misses.append(f"{case.source} ({finish}) {field}: read {getattr(result, field).value!r}")
             both[finish].append(bool(scored["maker"] and scored["model"]))
-    print("### Rendered markings (16 weapons × 8 finishes, none seen while the rules were written)\n")
+    print(f"### {title} ({len(cases)} weapons × {len(FINISHES)} finishes)\n")
     print("| field | " + " | ".join(FINISHES) + " | all |")
     print("|---|" + "---|" * (len(FINISHES) + 1))
     for field in FIELD_NAMES:
@@ -80,6 +81,12 @@ def accuracy(service: Basegun, photos: Path) -> None:
         print(f"| {field} | " + " | ".join(cells) + f" | {rate(total)} |")
     cells = [rate(both[f]) for f in FINISHES]
     print("| maker and model | " + " | ".join(cells) + f" | {rate([h for f in FINISHES for h in both[f]])} |\n")
+    return misses
+
+
+def accuracy(service: Basegun, photos: Path) -> None:
+    held_out = rendered(service, "Held out: rendered markings nobody tuned on", HELD_OUT, 5000)
+    development = rendered(service, "Development set (its misses corrected the reader)", DEVELOPMENT, 0)
 
     invented = []
     checked = 0
@@ -111,14 +118,15 @@ def accuracy(service: Basegun, photos: Path) -> None:
             values[3] = "(read, not shown)"
         wrong = [f for f, right in scored.items() if right is False and f != "serial_number"]
         print(f"| {name} | {result.status} | " + " | ".join(values) + f" | {wrong or 'yes'} |")
-    print("\nMisses on rendered markings:\n")
-    for miss in misses:
-        print(f"- {miss}")
+    for title, misses in (("held-out", held_out), ("development", development)):
+        print(f"\nMisses on the {title} set:\n")
+        for miss in misses:
+            print(f"- {miss}")
 
 
 def timing(service: Basegun, photos: Path, repeat: int) -> None:
     """Median time per close-up, the markings reader and the alarm check taking turns on the same bytes."""
-    samples = [("rendered " + f, jpeg(draw(CASES[i].lines, f, 7 + i))) for i, f in enumerate(FINISHES)]
+    samples = [("rendered " + f, jpeg(draw(HELD_OUT[i].lines, f, 7 + i))) for i, f in enumerate(FINISHES)]
     blow = photos / "alarm" / "alarm_gun_blow_f92.jpg"
     if blow.is_file():
         samples.insert(0, ("alarm/alarm_gun_blow_f92.jpg", blow.read_bytes()))

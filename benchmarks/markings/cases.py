@@ -1,8 +1,12 @@
 """Markings as real guns carry them, with the fields a person reads off them: the benchmark's ground truth.
 
-Written after the field parser and its data files were frozen, and used nowhere else (no test, no rule): these are
-the close-ups "nobody tuned on". Each case is one weapon's markings, one to three lines; a field is None where the
-markings do not give it. Serial numbers are made up in each maker's usual shape.
+Each case is one weapon's markings, one to three lines; a field is None where the markings do not give it. Serial
+numbers are made up in each maker's usual shape. Two sets, used nowhere else (no test, no rule):
+
+- `DEVELOPMENT`: written once the parser and its data files were first frozen, and measured once as held out
+  (ACCURACY.md keeps that run); the reader was then corrected from its misses, so it is no longer held out.
+- `HELD_OUT`: written after those corrections, and measured without changing anything since: the close-ups
+  "nobody tuned on".
 """
 
 from __future__ import annotations
@@ -25,7 +29,7 @@ class Case:
         return getattr(self, field)
 
 
-CASES = (
+DEVELOPMENT = (
     Case(
         "fn-five-seven",
         ("FN HERSTAL BELGIUM", "FIVE-SEVEN  5.7x28", "386112"),
@@ -113,8 +117,71 @@ CASES = (
     ),
     Case("zoraki-914", ("ZORAKI 914-TD", "9mm P.A.K.", "PTB 1026"), "Zoraki", "914", "9 mm P.A.K.", None),
 )
+HELD_OUT = (
+    Case(
+        "hk-usp",
+        ("HECKLER & KOCH GmbH", "USP  Cal. 9mm x 19", "24-104512"),
+        "Heckler & Koch",
+        "USP",
+        "9 mm Luger",
+        "24-104512",
+    ),
+    Case("sig-p320", ("SIG SAUER", "P320  9mm LUGER", "58A123456"), "SIG Sauer", "P320", "9 mm Luger", "58A123456"),
+    Case(
+        "manurhin-mr73",
+        ("MANURHIN MULHOUSE", "MR 73  CAL .357 MAGNUM", "N° 12347"),
+        "Manurhin",
+        "MR 73",
+        ".357 Magnum",
+        "12347",
+    ),
+    Case("franchi-affinity", ("FRANCHI", "AFFINITY  12/76", "FR123456A"), "Franchi", "Affinity", "12/76", "FR123456A"),
+    Case("blaser-r8", ("BLASER R8", ".30-06 SPRG", "SN 1234567"), "Blaser", "R8", ".30-06 Springfield", "1234567"),
+    Case(
+        "anschutz-1416",
+        ("J.G. ANSCHUTZ ULM/DO", "1416 D HB  .22 l.r.", "2334567"),
+        "Anschütz",
+        "1416",
+        ".22 LR",
+        "2334567",
+    ),
+    Case(
+        "marlin-336",
+        ("MARLIN FIREARMS CO. NORTH HAVEN CT", "MODEL 336  30-30 WIN", "MR12345"),
+        "Marlin",
+        "336",
+        ".30-30 Winchester",
+        "MR12345",
+    ),
+    Case("enfield-no4", ("ENFIELD No4 MkI", "CAL .303", "PF12345"), "Enfield", "No. 4", ".303 British", "PF12345"),
+    Case("baikal-mp153", ("IZHEVSK BAIKAL", "MP-153  12/76", "0912345"), "Baikal", "MP-153", "12/76", "0912345"),
+    Case(
+        "llama-max",
+        ("LLAMA GABILONDO Y CIA VITORIA", "MAX-I  CAL .45 ACP", "07-04512"),
+        "Llama",
+        "Max-I",
+        ".45 ACP",
+        "07-04512",
+    ),
+    Case(
+        "star-firestar",
+        ("STAR BONIFACIO ECHEVERRIA EIBAR", "FIRESTAR M43  9mm PARA", "1912345"),
+        "Star",
+        "Firestar",
+        "9 mm Luger",
+        "1912345",
+    ),
+    Case("retay-g19", ("RETAY G19", "9mm P.A.K.", "PTB 1071"), "Retay", "G19", "9 mm P.A.K.", None),
+    Case("ekol-tuna", ("EKOL TUNA", "CAL. 9mm P.A.K.", "21-0345"), "Ekol", "Tuna", "9 mm P.A.K.", "21-0345"),
+    Case("rohm-rg88", ("RÖHM RG 88", "CAL. 9mm R.K.", "PTB 541"), "Röhm", "RG 88", "9 mm P.A.K.", None),
+    Case("blow-tr92", ("BLOW TR92", "Cal.9mm P.A.K", "T21-0034512"), "Blow", "TR92", "9 mm P.A.K.", "T21-0034512"),
+    Case(
+        "winchester-sx3", ("WINCHESTER SX3", "12 GA  3 IN", "11AZT12345"), "Winchester", "SX3", "12 gauge", "11AZT12345"
+    ),
+)
 # Text that names no field: the reader must invent none.
 NO_FIELDS = (
     Case("made-in-italy", ("MADE IN ITALY",), None, None, None, None),
     Case("safety-warning", ("READ MANUAL BEFORE USE",), None, None, None, None),
+    Case("made-in-germany", ("MADE IN GERMANY",), None, None, None, None),
 )

@@ -159,3 +159,40 @@ def test_citizen_without_account_is_refused_the_expert_form(visit: Any, texts: d
     citizen.open("expert-request-new")
     citizen.heading(fr["expert"]["forbidden_title"], focused=False)
     citizen.shot("expert-forbidden")
+
+
+def test_agent_sends_the_markings_read_and_corrected(visit: Any, texts: dict, photos: Path, tmp_path: Path) -> None:
+    """The expert form is pre-filled with the markings confirmed in this visit; the request keeps read and typed."""
+    fr = texts["fr"]
+    agent = visit()
+    sign_in(agent, texts, "Camille Agent")
+    agent.open("markings")
+    agent.choose_photo("markings", photos / "alarm" / "alarm_gun_blow_f92.jpg")
+    agent.heading(fr["markings"]["review_title"])
+    agent.page.get_by_role("button", name=fr["photo"]["send"]).click()
+    agent.heading(fr["markings"]["result_title"])
+    labels = fr["markings"]["field"]
+    agent.page.get_by_label(labels["model"]).fill("F92 Auto")
+    agent.page.get_by_role("button", name=fr["markings"]["confirm"]).click()
+
+    agent.open("expert-request-new")
+    agent.heading(fr["expert"]["new_title"], focused=False)
+    expect(agent.page.get_by_label(labels["maker"])).to_have_value("Blow")
+    expect(agent.page.get_by_label(labels["model"])).to_have_value("F92 Auto")
+    expect(agent.page.get_by_label(labels["calibre"])).to_have_value("9 mm P.A.K.")
+    agent.page.get_by_label(labels["serial_number"]).fill("Z21-2203704")  # the agent reads it off the weapon
+    agent.page.get_by_label(fr["expert"]["service"]).fill("Brigade de recherches de Lyon")
+    agent.page.get_by_label(fr["expert"]["phone"]).fill("04 78 00 00 00")
+    agent.page.get_by_label(fr["expert"]["seizure_number"]).fill("S-2026-200")
+    agent.page.get_by_label(fr["expert"]["procedure_number"]).fill("P-900/26")
+    (tmp_path / "gauche.jpg").write_bytes(encode(landscape(), "JPEG"))
+    agent.page.get_by_label(fr["expert"]["photo_slots"]["left"]).set_input_files(str(tmp_path / "gauche.jpg"))
+    agent.shot("expert-request-form-markings")
+    agent.page.get_by_role("button", name=fr["expert"]["send"]).click()
+    agent.heading(fr["expert"]["request_title"])
+    main = agent.page.locator("main")
+    expect(main).to_contain_text("Blow (lu)")
+    expect(main).to_contain_text("F92 Auto (saisi)")
+    expect(main).to_contain_text("9 mm P.A.K. (lu)")
+    expect(main).to_contain_text("Z21-2203704 (saisi)")
+    agent.shot("expert-request-markings")
