@@ -53,6 +53,8 @@ def fields_of(parser: FieldParser, text: str) -> tuple[str | None, ...]:
         ("MAUSER|MOD.98 8x57JS", ("Mauser", "Mod. 98", "8x57 JS", None)),  # a number stops at a space
         ("SAKO|N°A12345", ("Sako", None, None, "A12345")),  # the serial's mark glued to it
         ("MADE IN ITALY", (None, None, None, None)),
+        ("MADE IN GERMANY", (None, None, None, None)),  # a short maker's name (Erma) inside a word
+        ("BLOWBACK OPERATED", (None, None, None, None)),
         ("AUTOMATIC", (None, None, None, None)),
         ("", (None, None, None, None)),
     ],

@@ -183,5 +183,10 @@ HELD_OUT = (
 NO_FIELDS = (
     Case("made-in-italy", ("MADE IN ITALY",), None, None, None, None),
     Case("safety-warning", ("READ MANUAL BEFORE USE",), None, None, None, None),
-    Case("made-in-germany", ("MADE IN GERMANY",), None, None, None, None),
+    Case("made-in-germany", ("MADE IN GERMANY",), None, None, None, None),  # read as Erma until short names stood alone
+    # Written after that correction:
+    Case("made-in-turkey", ("MADE IN TURKEY",), None, None, None, None),
+    Case("patent-pending", ("PATENT PENDING",), None, None, None, None),
+    Case("not-a-toy", ("NOT A TOY",), None, None, None, None),
+    Case("safe-fire", ("SAFE  FIRE",), None, None, None, None),
 )

@@ -41,6 +41,11 @@ def accept(term: Term, hit: Hit) -> bool:
     return isinstance(term, Code) or wrong_letters(term, hit) == 0 or len(term.text) >= MIN_FUZZY_NAME
 
 
+def whole(term: Term, line: Line, hit: Hit) -> bool:
+    """A short name is a word of its own: "ERMA" is not read in "GERMANY", nor "BLOW" in "BLOWBACK"."""
+    return not isinstance(term, Name) or len(term.text) >= MIN_FUZZY_NAME or all(line.stands_alone(hit.start, hit.end))
+
+
 @dataclass(frozen=True)
 class ModelPattern:
     """A model as its markings write it; '#' in the term is any number, carried into `model`."""
@@ -75,7 +80,9 @@ class ModelPattern:
         return start + self.prefix, end - self.suffix
 
     def find(self, text: str) -> list[Hit]:
-        hits = [hit for hit in self.term.find(Line.of(text), GLUED_PREFIXES) if accept(self.term, hit)]
+        line = Line.of(text)
+        hits = [hit for hit in self.term.find(line, GLUED_PREFIXES) if accept(self.term, hit)]
+        hits = [hit for hit in hits if whole(self.term, line, hit)]
         if "#" not in self.term.text:
             return hits
         return [cut for hit in hits if (cut := self._number_within_a_word(text, hit)) is not None]
@@ -102,7 +109,12 @@ class Maker:
     models: tuple[ModelPattern, ...]
 
     def find(self, line: Line) -> list[tuple[Term, Hit]]:
-        return [(term, hit) for term in self.spellings for hit in term.find(line) if accept(term, hit)]
+        return [
+            (term, hit)
+            for term in self.spellings
+            for hit in term.find(line)
+            if accept(term, hit) and whole(term, line, hit)
+        ]
 
 
 @dataclass(frozen=True)
