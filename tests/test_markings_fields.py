@@ -120,6 +120,9 @@ def test_parse_marks(parser: FieldParser) -> None:
         ("5.7x28", "5.7x28"),
         ("7,62x25 TOKAREV", "7.62x25"),  # a metric calibre the grammar does not name, as read
         ("GP100 .357 MAG", ".357 Magnum"),  # a decimal point after a space starts a number
+        ("CAL.303", ".303 British"),  # the space before the point dropped by the OCR
+        ("1416 D HB.22 I.r.", ".22 LR"),
+        ("CAL.12/70", "12/70"),
     ],
 )
 def test_calibre_grammar(parser: FieldParser, text: str, calibre: str) -> None:

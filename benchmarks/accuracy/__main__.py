@@ -46,6 +46,10 @@ VIEWS = (
 )
 
 
+# ACCURACY.md from this mark on belongs to other protocols (the markings reader): rewriting the rest keeps it.
+KEPT_MARK = "<!-- other protocols -->"
+
+
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.accuracy", description=__doc__)
     parser.add_argument("--write-manifest", action="store_true", help="write the fitted values into the manifest")
@@ -99,6 +103,12 @@ def served_fit(rows: list[Row], classes: tuple[str, ...]) -> tuple[fit.Fitted, d
 def _progress(done: int, total: int) -> None:
     if done % 20 == 0 or done == total:
         log.info("cross-validation: %d/%d folds", done, total)
+
+
+def kept_sections(path: Path) -> str:
+    """The sections other protocols keep at the end of the file (from KEPT_MARK on), carried over unchanged."""
+    text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    return "\n" + text[text.index(KEPT_MARK) :] if KEPT_MARK in text else ""
 
 
 def write_manifest(path: Path, fitted: fit.Fitted, figures: dict[str, Any]) -> None:
@@ -186,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
     service.close()
     results["service"] = report.service_figures(rows)
     args.json.write_text(report.as_json(results, report.row_answers(rows)), encoding="utf-8")
-    args.markdown.write_text(report.markdown(results, rows), encoding="utf-8")
+    args.markdown.write_text(report.markdown(results, rows) + kept_sections(args.markdown), encoding="utf-8")
     log.info("written: %s, %s", args.markdown, args.json)
     return 0
 

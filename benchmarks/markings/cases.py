@@ -5,8 +5,10 @@ numbers are made up in each maker's usual shape. Two sets, used nowhere else (no
 
 - `DEVELOPMENT`: written once the parser and its data files were first frozen, and measured once as held out
   (ACCURACY.md keeps that run); the reader was then corrected from its misses, so it is no longer held out.
-- `HELD_OUT`: written after those corrections, and measured without changing anything since: the close-ups
-  "nobody tuned on".
+- `HELD_OUT`: written after those corrections and measured once as held out (ACCURACY.md keeps that run); its
+  misses then corrected the reader too (short names stand alone, "CAL.303", ".22 I.r.", .30-30).
+- `HELD_OUT_2`: written after those, and measured without changing anything since: the close-ups "nobody tuned
+  on".
 """
 
 from __future__ import annotations
@@ -179,6 +181,65 @@ HELD_OUT = (
         "winchester-sx3", ("WINCHESTER SX3", "12 GA  3 IN", "11AZT12345"), "Winchester", "SX3", "12 gauge", "11AZT12345"
     ),
 )
+HELD_OUT_2 = (
+    Case("cz-457", ("CZ 457", ".22 LR", "C123456"), "CZ", "457", ".22 LR", "C123456"),
+    Case(
+        "fn-fnx45",
+        ("FN HERSTAL BELGIUM", "FNX-45  .45 ACP", "FX1234567"),
+        "FN Herstal",
+        "FNX-45",
+        ".45 ACP",
+        "FX1234567",
+    ),
+    Case(
+        "ruger-mini14",
+        ("STURM, RUGER & CO. INC.", "MINI-14  5.56mm NATO", "580-12345"),
+        "Ruger",
+        "Mini-14",
+        "5.56x45",
+        "580-12345",
+    ),
+    Case("beretta-a400", ("BERETTA", "A400 XPLOR  12/76", "XA123456"), "Beretta", "A400", "12/76", "XA123456"),
+    Case("browning-b525", ("BROWNING B525", "CAL 20/76", "12345NZ"), "Browning", "B525", "20/76", "12345NZ"),
+    Case(
+        "walther-ppks", ("WALTHER PPK/S", "CAL. 7,65mm", "S123456"), "Walther", "PPK/S", "7.65 mm Browning", "S123456"
+    ),
+    Case(
+        "colt-government",
+        ("COLT'S MFG CO", "GOVERNMENT MODEL  .45 AUTO", "1234567"),
+        "Colt",
+        "Government",
+        ".45 ACP",
+        "1234567",
+    ),
+    Case(
+        "sw-mp9", ("SMITH & WESSON", "M&P 9  9mm LUGER", "NBX1234"), "Smith & Wesson", "M&P 9", "9 mm Luger", "NBX1234"
+    ),
+    Case("glock-26", ("GLOCK 26", "AUSTRIA  9x19", "ABCD123"), "Glock", "26", "9 mm Luger", "ABCD123"),
+    Case("zoraki-4918", ("ZORAKI 4918", "9mm P.A.K.", "PTB 1048"), "Zoraki", "4918", "9 mm P.A.K.", None),
+    Case("kimar-pk4", ("KIMAR PK4", "8mm K", "K-123456"), "Kimar", "PK4", "8 mm P.A.K.", "K-123456"),
+    Case(
+        "blow-mini9", ("BLOW MINI 9", "Cal. 9mm P.A.K.", "B22-1234567"), "Blow", "Mini 9", "9 mm P.A.K.", "B22-1234567"
+    ),
+    Case(
+        "winchester-70",
+        ("WINCHESTER", "MODEL 70  .270 WIN", "G1234567"),
+        "Winchester",
+        "Model 70",
+        ".270 Winchester",
+        "G1234567",
+    ),
+    Case(
+        "remington-700",
+        ("REMINGTON", "MODEL 700  .308 WIN", "RR12345A"),
+        "Remington",
+        "700",
+        ".308 Winchester",
+        "RR12345A",
+    ),
+    Case("mac-1950", ("MAC MLE 1950", "CAL 9mm", "F12345"), "MAC", "Mle 1950", "9 mm", "F12345"),
+    Case("howa-1500", ("HOWA 1500", "6.5 CREEDMOOR", "B123456"), "Howa", "1500", "6.5 Creedmoor", "B123456"),
+)
 # Text that names no field: the reader must invent none.
 NO_FIELDS = (
     Case("made-in-italy", ("MADE IN ITALY",), None, None, None, None),
@@ -189,4 +250,7 @@ NO_FIELDS = (
     Case("patent-pending", ("PATENT PENDING",), None, None, None, None),
     Case("not-a-toy", ("NOT A TOY",), None, None, None, None),
     Case("safe-fire", ("SAFE  FIRE",), None, None, None, None),
+    # Written with HELD_OUT_2:
+    Case("made-in-belgium", ("MADE IN BELGIUM",), None, None, None, None),
+    Case("smokeless-powder", ("FOR USE WITH SMOKELESS POWDER",), None, None, None, None),
 )

@@ -33,9 +33,11 @@ def squeeze(text: str) -> tuple[str, list[int]]:
         before = kept[position - 1][0] if position else ""
         after = kept[position + 1][0] if position + 1 < len(kept) else ""
         if char in ".,":
-            # A decimal point: between digits read together, or before a number at the start of a word (".22").
+            # A decimal point: between digits read together, before a number at the start of a word (".22"), or
+            # before an inch calibre glued to a word by the OCR ("CAL.303", "HB.22": two or three digits).
             glued = before.isdigit() and not any(c.isspace() for c in text[kept[position - 1][1] + 1 : index])
-            if after.isdigit() and (glued or index == 0 or text[index - 1].isspace()):
+            starts = index == 0 or text[index - 1].isspace() or (before.isalpha() and _inch_number(kept, position))
+            if after.isdigit() and (glued or starts):
                 out.append((".", index))
             continue
         out.append((char, index))
@@ -129,3 +131,14 @@ def _matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
         if match and match.end() > start:
             found.append(match)
     return found
+
+
+def _inch_number(kept: list[tuple[str, int]], position: int) -> bool:
+    """Whether two or three digits follow `position`, then no other digit, dot, slash or x ("CAL.303", not
+    "CAL.9mm" nor "CAL.12/70")."""
+    digits = 0
+    for char, _ in kept[position + 1 :]:
+        if not char.isdigit():
+            return 2 <= digits <= 3 and char not in "./,X"
+        digits += 1
+    return 2 <= digits <= 3
