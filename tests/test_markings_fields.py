@@ -37,7 +37,7 @@ def fields_of(parser: FieldParser, text: str) -> tuple[str | None, ...]:
         ("GL0CK 19 AUSTRIA|9X19", ("Glock", "19", "9 mm Luger", None)),
         ("COLT'S PT. F.A. MFG. CO.|PYTHON .357 MAGNUM CTG|S/N 12345E", ("Colt", "Python", ".357 Magnum", "12345E")),
         ("SMITH & WESSON|MOD 10-5|.38 S&W SPL", ("Smith & Wesson", "Model 10-5", ".38 Special", None)),
-        ("REMINGTON MODEL 870|12/76", ("Remington", "870", "12/76", None)),
+        ("REMINGTON MODEL 870|12/76", ("Remington", "Model 870", "12/76", None)),
         ("MANUFRANCE ROBUST|CAL 12/70|N° 123456", ("Manufrance", "Robust", "12/70", "123456")),
         ("MAS MLE 1950 CAL 9mm", ("MAS", "Mle 1950", "9 mm", None)),
         ("WALTHER PPK/S CAL 7,65mm|NR 123456", ("Walther", "PPK/S", "7.65 mm Browning", "123456")),
@@ -52,6 +52,9 @@ def fields_of(parser: FieldParser, text: str) -> tuple[str | None, ...]:
         ("STURM, RUGER & CO.|SP101 .357 MAG CAL.|570-12345", ("Ruger", "SP101", ".357 Magnum", "570-12345")),
         ("MAUSER|MOD.98 8x57JS", ("Mauser", "Mod. 98", "8x57 JS", None)),  # a number stops at a space
         ("SAKO|N°A12345", ("Sako", None, None, "A12345")),  # the serial's mark glued to it
+        ("WINCHESTER|MODEL 94.30 WCF", ("Winchester", "Model 94", ".30-30 Winchester", None)),  # the space lost
+        ("SMITH & WESSON|M&P 40", ("Smith & Wesson", "M&P 40", None, None)),  # the longer pattern
+        ("FN HERSTAL|FNS-9", ("FN Herstal", "FNS-9", None, None)),
         ("MADE IN ITALY", (None, None, None, None)),
         ("MADE IN GERMANY", (None, None, None, None)),  # a short maker's name (Erma) inside a word
         ("BLOWBACK OPERATED", (None, None, None, None)),
@@ -123,6 +126,7 @@ def test_parse_marks(parser: FieldParser) -> None:
         ("CAL.303", ".303 British"),  # the space before the point dropped by the OCR
         ("1416 D HB.22 I.r.", ".22 LR"),
         ("CAL.12/70", "12/70"),
+        ("6.5 Creedmoor", "6.5 Creedmoor"),
     ],
 )
 def test_calibre_grammar(parser: FieldParser, text: str, calibre: str) -> None:

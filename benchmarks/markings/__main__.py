@@ -1,7 +1,7 @@
 """The markings reader measured: per-field exact-match rates on rendered markings nobody tuned on and on the shared
 close-ups, fields invented where there are none, and the time per close-up beside the alarm check's.
 
-Run: `python -m benchmarks.markings [--photos ../shared/photos] [--repeat 5]` (about 10 minutes on 2 cores). Prints
+Run: `python -m benchmarks.markings [--photos ../shared/photos] [--repeat 5]` (about 15 minutes on 2 cores). Prints
 Markdown for ACCURACY.md and BENCHMARKS.md.
 
 A field is right when its value equals the truth once both are written in capitals, letters and digits only (so
@@ -23,7 +23,7 @@ from basegun.answering.alarm.terms import compact
 from basegun.answering.markings import MarkingsResult
 from basegun.service import Basegun
 from basegun.settings import Settings
-from benchmarks.markings.cases import DEVELOPMENT, FIELD_NAMES, HELD_OUT, HELD_OUT_2, NO_FIELDS, Case
+from benchmarks.markings.cases import DEVELOPMENT, FIELD_NAMES, HELD_OUT, HELD_OUT_2, HELD_OUT_3, NO_FIELDS, Case
 from benchmarks.markings.render import FINISHES, blank, draw, fonts_available, jpeg
 from benchmarks.photos import PHOTOS
 
@@ -85,7 +85,8 @@ def rendered(service: Basegun, title: str, cases: tuple[Case, ...], seed: int) -
 
 
 def accuracy(service: Basegun, photos: Path) -> None:
-    held_out = rendered(service, "Held out: rendered markings nobody tuned on", HELD_OUT_2, 9000)
+    held_out = rendered(service, "Held out: rendered markings nobody tuned on", HELD_OUT_3, 13000)
+    second = rendered(service, "Second held-out set (its misses then corrected the reader)", HELD_OUT_2, 9000)
     earlier = rendered(service, "First held-out set (its misses then corrected the reader)", HELD_OUT, 5000)
     development = rendered(service, "Development set (its misses corrected the reader)", DEVELOPMENT, 0)
 
@@ -119,7 +120,8 @@ def accuracy(service: Basegun, photos: Path) -> None:
             values[3] = "(read, not shown)"
         wrong = [f for f, right in scored.items() if right is False and f != "serial_number"]
         print(f"| {name} | {result.status} | " + " | ".join(values) + f" | {wrong or 'yes'} |")
-    for title, misses in (("held-out", held_out), ("first held-out", earlier), ("development", development)):
+    sets = (("held-out", held_out), ("second", second), ("first held-out", earlier), ("development", development))
+    for title, misses in sets:
         print(f"\nMisses on the {title} set:\n")
         for miss in misses:
             print(f"- {miss}")
@@ -127,7 +129,7 @@ def accuracy(service: Basegun, photos: Path) -> None:
 
 def timing(service: Basegun, photos: Path, repeat: int) -> None:
     """Median time per close-up, the markings reader and the alarm check taking turns on the same bytes."""
-    samples = [("rendered " + f, jpeg(draw(HELD_OUT_2[i].lines, f, 7 + i))) for i, f in enumerate(FINISHES)]
+    samples = [("rendered " + f, jpeg(draw(HELD_OUT_3[i].lines, f, 7 + i))) for i, f in enumerate(FINISHES)]
     blow = photos / "alarm" / "alarm_gun_blow_f92.jpg"
     if blow.is_file():
         samples.insert(0, ("alarm/alarm_gun_blow_f92.jpg", blow.read_bytes()))

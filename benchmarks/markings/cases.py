@@ -7,7 +7,10 @@ numbers are made up in each maker's usual shape. Two sets, used nowhere else (no
   (ACCURACY.md keeps that run); the reader was then corrected from its misses, so it is no longer held out.
 - `HELD_OUT`: written after those corrections and measured once as held out (ACCURACY.md keeps that run); its
   misses then corrected the reader too (short names stand alone, "CAL.303", ".22 I.r.", .30-30).
-- `HELD_OUT_2`: written after those, and measured without changing anything since: the close-ups "nobody tuned
+- `HELD_OUT_2`: written after those, measured once as held out (ACCURACY.md keeps that run); its misses then
+  corrected the reader (a number stops at a point, the longest model pattern wins, an inch calibre glued to a
+  model number, FNX-45, 6.5 Creedmoor).
+- `HELD_OUT_3`: written after those, and measured without changing anything since: the close-ups "nobody tuned
   on".
 """
 
@@ -240,6 +243,56 @@ HELD_OUT_2 = (
     Case("mac-1950", ("MAC MLE 1950", "CAL 9mm", "F12345"), "MAC", "Mle 1950", "9 mm", "F12345"),
     Case("howa-1500", ("HOWA 1500", "6.5 CREEDMOOR", "B123456"), "Howa", "1500", "6.5 Creedmoor", "B123456"),
 )
+HELD_OUT_3 = (
+    Case(
+        "benelli-m4", ("BENELLI ARMI URBINO", "M4 SUPER 90  12 GA", "M123456"), "Benelli", "M4", "12 gauge", "M123456"
+    ),
+    Case("browning-maxus", ("BROWNING", "MAXUS  CAL 12/89", "011NZ12345"), "Browning", "Maxus", "12/89", "011NZ12345"),
+    Case(
+        "sauer-202",
+        ("SAUER & SOHN", "202  .300 WIN MAG", "S12345"),
+        "J. P. Sauer & Sohn",
+        "202",
+        ".300 Winchester Magnum",
+        "S12345",
+    ),
+    Case(
+        "steyr-ssg69", ("STEYR MANNLICHER", "SSG 69  .308 WIN", "12345"), "Steyr", "SSG 69", ".308 Winchester", "12345"
+    ),
+    Case(
+        "merkel-helix",
+        ("MERKEL SUHL", "RX HELIX  .30-06", "123456"),
+        "Merkel",
+        "RX Helix",
+        ".30-06 Springfield",
+        "123456",
+    ),
+    Case(
+        "manufrance-simplex",
+        ("MANUFRANCE", "SIMPLEX  CAL 16/70", "N° 45678"),
+        "Manufrance",
+        "Simplex",
+        "16/70",
+        "45678",
+    ),
+    Case("cz-shadow2", ("CZ SHADOW 2", "9x19", "F123456"), "CZ", "Shadow 2", "9 mm Luger", "F123456"),
+    Case("beretta-686", ("BERETTA 686", "SILVER PIGEON  20/76", "U12345B"), "Beretta", "686", "20/76", "U12345B"),
+    Case(
+        "hk-sfp9",
+        ("HECKLER & KOCH", "SFP9  9mm x 19", "224-012345"),
+        "Heckler & Koch",
+        "SFP9",
+        "9 mm Luger",
+        "224-012345",
+    ),
+    Case("sig-sp2022", ("SIG SAUER", "SP 2022  9x19", "SP0012345"), "SIG Sauer", "SP 2022", "9 mm Luger", "SP0012345"),
+    Case("retay-p114", ("RETAY P114", "9mm P.A.K.", "21-12345"), "Retay", "P114", "9 mm P.A.K.", "21-12345"),
+    Case("ekol-jackal", ("EKOL JACKAL", "CAL 9mm P.A.K.", "PTB 1074"), "Ekol", "Jackal", "9 mm P.A.K.", None),
+    Case("bruni-new92", ("BRUNI NEW 92", "8mm K", "B12345"), "Bruni", "New 92", "8 mm P.A.K.", "B12345"),
+    Case("taurus-g2c", ("TAURUS", "G2C  9mm LUGER", "ABC123456"), "Taurus", "G2C", "9 mm Luger", "ABC123456"),
+    Case("mauser-m18", ("MAUSER", "M18  .308 WIN", "M123456"), "Mauser", "M18", ".308 Winchester", "M123456"),
+    Case("astra-a100", ("ASTRA", "A-100  CAL 9mm PARA", "1234567"), "Astra", "A-100", "9 mm Luger", "1234567"),
+)
 # Text that names no field: the reader must invent none.
 NO_FIELDS = (
     Case("made-in-italy", ("MADE IN ITALY",), None, None, None, None),
@@ -253,4 +306,7 @@ NO_FIELDS = (
     # Written with HELD_OUT_2:
     Case("made-in-belgium", ("MADE IN BELGIUM",), None, None, None, None),
     Case("smokeless-powder", ("FOR USE WITH SMOKELESS POWDER",), None, None, None, None),
+    # Written with HELD_OUT_3:
+    Case("proof-tested", ("PROOF TESTED",), None, None, None, None),
+    Case("not-for-sale", ("NOT FOR SALE",), None, None, None, None),
 )

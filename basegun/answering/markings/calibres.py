@@ -79,7 +79,7 @@ def apart(text: str, origin: list[int], position: int) -> bool:
 def bounded(squeezed: str, text: str, origin: list[int], start: int, end: int) -> bool:
     """A number at either end of a match is not part of a longer number read with it."""
     glued_left = start > 0 and squeezed[start - 1] in "0123456789." and not apart(text, origin, start)
-    if squeezed[start] in "0123456789." and glued_left:
+    if squeezed[start] in "0123456789." and glued_left and not _after_a_number(squeezed, start):
         return False
     if squeezed[end - 1].isdigit() and end < len(squeezed) and squeezed[end].isdigit():
         return apart(text, origin, end)
@@ -142,3 +142,12 @@ def _inch_number(kept: list[tuple[str, int]], position: int) -> bool:
             return 2 <= digits <= 3 and char not in "./,X"
         digits += 1
     return 2 <= digits <= 3
+
+
+def _after_a_number(squeezed: str, start: int) -> bool:
+    """An inch calibre read glued to the number before it ("MODEL 700.308": model 700, .308), told from a decimal
+    (6.35, 7.62) by the two digits or more before the point."""
+    if squeezed[start] != ".":
+        return False
+    digits = len(squeezed[:start]) - len(squeezed[:start].rstrip("0123456789"))
+    return digits >= 2

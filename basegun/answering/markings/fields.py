@@ -172,16 +172,17 @@ class FieldParser:
         return read, (maker, line, hit)
 
     def _model(self, lines: list[WorkLine], found: tuple[Maker, WorkLine, Hit] | None) -> FieldRead:
-        """The maker's own patterns first (the longest read), then a model written as such ("MOD. 12")."""
+        """The maker's own patterns first (the longest read: "M&P 9" before "M&P"), then a model written as such
+        ("MOD. 12")."""
         patterns: tuple[ModelPattern, ...] = found[0].models if found else ()
         for group in (patterns, self.makers.generic_models):
-            best: tuple[tuple[int, int, int, int], ModelPattern, WorkLine, Hit] | None = None
+            best: tuple[tuple[int, int, int], ModelPattern, WorkLine, Hit] | None = None
             for order, pattern in enumerate(group):
                 for line in lines:
                     for hit in pattern.find(line.free):
                         if pattern.after_maker and not _right_after(found, line, hit):
                             continue
-                        key = (int(pattern.numbered), -(hit.end - hit.start), line.index, order)
+                        key = (-(hit.end - hit.start), line.index, order)
                         if best is None or key < best[0]:
                             best = (key, pattern, line, hit)
             if best is not None:

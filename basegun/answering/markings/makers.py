@@ -88,17 +88,20 @@ class ModelPattern:
         return [cut for hit in hits if (cut := self._number_within_a_word(text, hit)) is not None]
 
     def _number_within_a_word(self, text: str, hit: Hit) -> Hit | None:
-        """A number never runs across a space ("MOD.98 8x57" is model 98; "10-5" is one): cut it there, or drop
-        the hit when text must follow the number."""
+        """A number runs on only across a dash or a slash ("10-5", "10/22"): it stops at a space or a point
+        ("MOD.98 8x57" and "MODEL 70.270" are models 98 and 70); cut it there, or drop the hit when text must follow
+        the number. A number glued to letters after it is part of another code ("MOD.92FS" is not model 92)."""
         start, end = self.number_span(hit.start, hit.end)
         positions = compact_positions(text)
-        spaced = [any(c.isspace() for c in text[positions[i - 1] + 1 : positions[i]]) for i in range(start + 1, end)]
-        gap = next((start + 1 + k for k, space in enumerate(spaced) if space), None)
-        if gap is None:
-            return hit
+        between = [text[positions[i - 1] + 1 : positions[i]] for i in range(start + 1, end)]
+        stop = next((start + 1 + k for k, gap in enumerate(between) if gap and gap.strip("-/")), None)
+        if stop is None:
+            after = positions[end] if end < len(positions) else None
+            glued = after is not None and after == positions[end - 1] + 1 and text[after].isalpha()
+            return None if glued and not self.suffix else hit
         if self.suffix:
             return None
-        return Hit(hit.start, gap, hit.read[: gap - hit.start], hit.differences)
+        return Hit(hit.start, stop, hit.read[: stop - hit.start], hit.differences)
 
 
 @dataclass(frozen=True)
