@@ -36,9 +36,9 @@ from basegun import __version__
 from basegun.accounts.oidc import OidcVerifier
 from basegun.answering.markings.reader import MAX_PHOTOS as MAX_MARKINGS_PHOTOS
 from basegun.errors import ModelUnavailable
+from basegun.jobs.metrics import JobQueueCollector
 from basegun.jobs.runtime import Jobs
 from basegun.records.expert_requests import MAX_PHOTOS
-from basegun.runtime.metrics import JobQueueCollector
 from basegun.runtime.readiness import Dependency, Readiness, ReadinessChecks
 from basegun.service import Basegun
 from basegun.settings import Settings, get_settings

@@ -75,7 +75,7 @@ ROOMS: dict[str, set[str]] = {
     "accounts": _LOW,
     "networks": _LOW | {"inference"},
     "answering": _LOW | {"inference", "networks", "catalog"},
-    "records": _LOW | {"inference", "catalog", "storage", "accounts", "answering"},
+    "records": _LOW | {"inference", "networks", "catalog", "storage", "accounts", "answering"},
     "service": _LOW | {"inference", "networks", "catalog", "answering", "records", "storage", "accounts"},
     "batch": _LOW | {"inference", "catalog", "answering", "records", "storage", "service"},
     "jobs": _LOW | {"inference", "catalog", "answering", "records", "storage", "service", "batch"},

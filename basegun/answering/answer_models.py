@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from basegun.answering.alarm.check import Status
-from basegun.answering.markings.closeups import WeaponMarkings
+from basegun.answering.markings.confirmed import WeaponMarkings
 from basegun.answering.presence import Outcome
 from basegun.networks.typology import ConfidenceLevel
 

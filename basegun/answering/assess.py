@@ -35,8 +35,8 @@ from basegun.answering.answer_models import (
 from basegun.answering.answers import AnswerMaker, Presence
 from basegun.answering.decodes import Decodes
 from basegun.answering.fusion import best_measurement, fuse
-from basegun.answering.markings.closeups import WeaponMarkings, closeups, weapon_markings
-from basegun.answering.markings.reader import MarkingsReader, PhotoReading
+from basegun.answering.markings.closeups import read_closeups
+from basegun.answering.markings.reader import MarkingsReader
 from basegun.answering.measure import Measurement, Measurer, length_rule_of
 from basegun.answering.presence import Outcome, PresenceEvidence, PresenceRule
 from basegun.answering.weapon import PhotoSource, Skipped, Weapon
@@ -158,6 +158,10 @@ class WeaponAssessor:
         if measurement is not None or refusals:
             timings["measurement"] = (time.perf_counter() - measured) * 1000
         alarm = self._alarm_check(decodes, analyses, prediction) if asking.read_markings else None
+        markings = None
+        if asking.read_markings and self.markings is not None:
+            acted_on = self.answers.confident_typology(prediction)
+            markings = read_closeups(self.markings, decodes, acted_on.key if acted_on is not None else None)
         for photo in decodes:
             photo.release()
         verdict = measurement.verdict if measurement is not None else None
@@ -179,7 +183,7 @@ class WeaponAssessor:
                 for photo, refusal in refusals
             ],
             alarm_check=alarm,
-            markings=self._markings(decodes, prediction) if asking.read_markings else None,
+            markings=markings,
             flags=self._flags(presence.outcome, prediction, agreement, measured_answer is not None, alarm),
         )
         best = max(readable, key=lambda a: a.strength, default=None)
@@ -293,28 +297,6 @@ class WeaponAssessor:
             advice=Words(**best.advice),
             airsoft_markings=airsoft,
         )
-
-    def _markings(self, decodes: list[Decodes], prediction: TypologyPrediction | None) -> WeaponMarkings | None:
-        """Read the weapon's close-ups of markings (photos named `…_marquage`, `…_markings`), when it has some."""
-        if self.markings is None:
-            return None
-        wanted = set(closeups([photo.name for photo in decodes]))
-        readings: list[PhotoReading] = []
-        read: list[str] = []
-        for photo in decodes:
-            if photo.name not in wanted:
-                continue
-            try:
-                decoded = photo.at(self.markings.reader.detail)
-            except (ImageRejected, OSError):
-                continue  # listed with its error among the weapon's photos
-            readings.append(self.markings.read_photo(decoded.image, decoded.original_size))
-            read.append(photo.name)
-        if not readings:
-            return None
-        typology = self.answers.confident_typology(prediction)
-        result = self.markings.result(readings, prediction.key if typology is not None and prediction else None)
-        return weapon_markings(result, read)
 
     def _flags(
         self,

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import cast
 
 from basegun.answering.answer_models import Flag, ModelInfo, UnreadPhoto, WeaponAnswer, Words
-from basegun.answering.markings.closeups import WeaponMarkings
+from basegun.answering.markings.confirmed import WeaponMarkings
 from basegun.answering.markings.result import FIELDS as MARKINGS_FIELDS
 from basegun.answering.weapon import Skipped
 from basegun.batch.answer_models import (

@@ -15,7 +15,7 @@ from html import escape
 from pathlib import Path
 
 from basegun.answering.answer_models import MeasurementAnswer, WeaponAnswer, Words
-from basegun.answering.markings.closeups import WeaponMarkings
+from basegun.answering.markings.confirmed import WeaponMarkings
 from basegun.batch.answer_models import BatchReport, FileNotAnalysed
 from basegun.batch.texts import AGREEMENT, FLAGS, HEADINGS, LEVELS, NO_FIREARM, REASONS
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from basegun.answering.markings.confirmed import ConfirmedField, WeaponFields
-from basegun.answering.markings.reader import MAX_PHOTOS
-from basegun.answering.markings.result import MarkingsResult, Reason, Status
+from basegun.answering.decodes import Decodes
+from basegun.answering.markings.confirmed import WeaponFields, WeaponMarkings
+from basegun.answering.markings.reader import MAX_PHOTOS, MarkingsReader, PhotoReading
+from basegun.answering.markings.result import MarkingsResult
+from basegun.errors import ImageRejected
 
 SUFFIXES = ("_marquage", "_marquages", "_markings", "_marking")
 
@@ -21,21 +21,6 @@ def is_closeup(name: str) -> bool:
 def closeups(names: list[str]) -> list[str]:
     """A weapon's close-ups of markings, at most as many as the reader reads together."""
     return [name for name in names if is_closeup(name)][:MAX_PHOTOS]
-
-
-class WeaponMarkings(BaseModel):
-    """What a batch report keeps of a weapon's markings: the fields (each read or typed), the status, the reasons."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    maker: ConfirmedField
-    model: ConfirmedField
-    calibre: ConfirmedField
-    serial_number: ConfirmedField
-    status: Status
-    photos: list[str] = Field(description="The close-ups read (named `…_marquage`, `…_markings`)")
-    listed_alarm_model: bool
-    reasons: list[Reason]
 
 
 def weapon_markings(result: MarkingsResult, photos: list[str]) -> WeaponMarkings:
@@ -51,3 +36,21 @@ def weapon_markings(result: MarkingsResult, photos: list[str]) -> WeaponMarkings
         listed_alarm_model=result.listed_alarm_model,
         reasons=result.reasons,
     )
+
+
+def read_closeups(reader: MarkingsReader, photos: list[Decodes], typology: str | None) -> WeaponMarkings | None:
+    """Read a weapon's close-ups of markings from their decodes, when it has some; `typology` (the one acted on, past
+    the confidence gate) says which reasons apply."""
+    wanted = set(closeups([photo.name for photo in photos]))
+    readings: list[PhotoReading] = []
+    read: list[str] = []
+    for photo in photos:
+        if photo.name not in wanted:
+            continue
+        try:
+            decoded = photo.at(reader.reader.detail)
+        except (ImageRejected, OSError):
+            continue  # listed with its error among the weapon's photos
+        readings.append(reader.read_photo(decoded.image, decoded.original_size))
+        read.append(photo.name)
+    return weapon_markings(reader.result(readings, typology), read) if readings else None

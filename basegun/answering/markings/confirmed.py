@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from basegun.answering.markings.result import FIELDS, MarkingsResult
+from basegun.answering.markings.result import FIELDS, MarkingsResult, Reason, Status
 
 Source = Literal["read", "typed"]
 MAX_TYPED = 100  # a maker, model, calibre or serial number is a few words
@@ -63,3 +63,18 @@ class WeaponFields(BaseModel):
             if field.value:
                 parts.append(f"{field.value} ({'lu' if field.source == 'read' else 'saisi'})")
         return ", ".join(parts)
+
+
+class WeaponMarkings(BaseModel):
+    """What a batch report keeps of a weapon's markings: the fields (each read or typed), the status, the reasons."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    maker: ConfirmedField
+    model: ConfirmedField
+    calibre: ConfirmedField
+    serial_number: ConfirmedField
+    status: Status
+    photos: list[str] = Field(description="The close-ups read (named `…_marquage`, `…_markings`)")
+    listed_alarm_model: bool
+    reasons: list[Reason]
