@@ -29,7 +29,15 @@ from PIL import Image
 
 from basegun.settings import REPO_ROOT
 from tests.conftest import _free_port
-from tests.fleet.harness import BALANCER_ADDRESS, Balancer, Replica, Worker, start_together, wait_until
+from tests.fleet.harness import (
+    BALANCER_ADDRESS,
+    Balancer,
+    Replica,
+    Worker,
+    basegun_env,
+    start_together,
+    wait_until,
+)
 from tests.oidc_provider import OidcProvider
 from tests.postgres import PostgresServer
 from tests.seaweed import SeaweedServer, weed_binary
@@ -55,8 +63,6 @@ class Fleet:
     workers: list[Worker]
     mail: MailCatcher
     oidc: OidcProvider
-    settings: dict[str, str]
-    folder: Path
 
 
 @dataclass
@@ -129,7 +135,7 @@ def fleet(
     }
     migrate = subprocess.run(
         [sys.executable, "-m", "cli", "migrate"],
-        env=Replica("migrate", 0, folder / "migrate-data", settings).env,
+        env=basegun_env(folder / "migrate-data", settings),
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -142,7 +148,7 @@ def fleet(
     try:
         start_together([*replicas, *workers], timeout=120)
         balancer.start(timeout=30)
-        yield Fleet(balancer, replicas, workers, mail, oidc, settings, folder)
+        yield Fleet(balancer, replicas, workers, mail, oidc)
     finally:
         for process in (balancer, *workers, *replicas):
             process.stop()
@@ -221,7 +227,7 @@ def bearer(token: str) -> dict[str, str]:
 
 
 def test_fleet_loses_nothing_when_a_replica_and_a_worker_die(
-    fleet: Fleet, photos: Path, labels: list[dict[str, str]]
+    photos: Path, labels: list[dict[str, str]], fleet: Fleet
 ) -> None:
     api1, api2 = fleet.replicas
     worker1, worker2 = fleet.workers
