@@ -137,8 +137,8 @@ def test_photos_of_a_0001_database_move_to_the_store_and_read_back(
         requests = list(dict.fromkeys(p.owner_id for p in old))[:3]
         for request_id in requests:
             mine = [p for p in old if p.owner_id == request_id]
-            listed = records.expert_requests.get(EXPERT, request_id)["photos"]
-            assert [entry["id"] for entry in listed] == [p.photo_id for p in mine]  # in their order
+            listed = records.expert_requests.get(EXPERT, request_id).photos
+            assert [entry.id for entry in listed] == [p.photo_id for p in mine]  # in their order
             for photo_ in mine:
                 assert records.expert_requests.photo(EXPERT, request_id, photo_.photo_id) == photo_.data
 

@@ -21,9 +21,10 @@ from basegun.records.expert_requests import RequestForm
 from basegun.records.feedback import Feedback
 from basegun.records.photos import clean_photo, photo_key, photo_prefix
 from basegun.records.records import Records
-from basegun.records.tables import outbox, photos
+from basegun.records.tables import expert_requests, outbox, photos
 from basegun.settings import Settings
 from basegun.storage.objects import ObjectStore
+from tests.answers import identification
 from tests.conftest import _free_port
 from tests.oidc_provider import OidcProvider
 from tests.postgres import PostgresServer
@@ -55,23 +56,23 @@ def test_deleting_a_request_or_a_feedback_deletes_its_objects(records: Records) 
     cleaned = clean_photo(gps_photo(), Limits())
     request = records.expert_requests.submit(AGENT, FORM, [cleaned, cleaned])
     kept = records.expert_requests.submit(AGENT, FORM, [cleaned])
-    said = records.results.put("identification", {"typology": {"key": "revolver"}})
+    said = records.results.put("identification", identification("revolver"))
     feedback = records.feedback.add(AGENT, Feedback(said, True, consent=True), cleaned)
-    assert len(list(records.objects.keys(photo_prefix(request["id"])))) == 2
-    assert len(list(records.objects.keys(photo_prefix(feedback["id"])))) == 1
+    assert len(list(records.objects.keys(photo_prefix(request.id)))) == 2
+    assert len(list(records.objects.keys(photo_prefix(feedback.id)))) == 1
 
-    records.expert_requests.delete(request["id"])
-    records.feedback.delete(feedback["id"])
-    assert list(records.objects.keys(photo_prefix(request["id"]))) == []
-    assert list(records.objects.keys(photo_prefix(feedback["id"]))) == []
-    assert photo_rows(records, request["id"]) == photo_rows(records, feedback["id"]) == 0
+    records.expert_requests.delete(request.id)
+    records.feedback.delete(feedback.id)
+    assert list(records.objects.keys(photo_prefix(request.id))) == []
+    assert list(records.objects.keys(photo_prefix(feedback.id))) == []
+    assert photo_rows(records, request.id) == photo_rows(records, feedback.id) == 0
     with pytest.raises(NotFound):
-        records.expert_requests.get(EXPERT, request["id"])
+        records.expert_requests.get(EXPERT, request.id)
     with records.database.transaction() as connection:  # no mail goes out about what is gone
-        assert connection.execute(sa.select(outbox.c.id).where(outbox.c.about == request["id"])).all() == []
-    photo_id = kept["photos"][0]["id"]
-    assert records.expert_requests.photo(EXPERT, kept["id"], photo_id) == cleaned  # the others stay
-    records.expert_requests.delete(request["id"])  # already gone: nothing happens
+        assert connection.execute(sa.select(outbox.c.id).where(outbox.c.about == request.id)).all() == []
+    photo_id = kept.photos[0].id
+    assert records.expert_requests.photo(EXPERT, kept.id, photo_id) == cleaned  # the others stay
+    records.expert_requests.delete(request.id)  # already gone: nothing happens
 
 
 def test_a_submission_that_fails_leaves_no_object(records: Records, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -142,7 +143,7 @@ def test_photos_sent_to_one_replica_are_read_from_the_other_through_s3(
     (mail,) = mail_server.wait_for(1)  # sent by a replica's mail thread, its photos read from the bucket
     assert [part.get_content() for part in mail.iter_attachments()] == served
 
-    said = second.app.state.service.store.put("identification", {"typology": {"key": "revolver"}})
+    said = second.app.state.service.store.put("identification", identification("revolver"))
     feedback = second.post(
         "/api/v1/feedback",
         data={"result_id": said, "correct": "true", "consent": "true"},
@@ -159,7 +160,7 @@ def test_photos_sent_to_one_replica_are_read_from_the_other_through_s3(
         assert not (tmp_path / name / "objects").exists()
 
 
-def test_a_store_that_is_down_is_a_503_and_keeps_nothing(
+def test_a_store_that_is_down_makes_the_replica_refuse_work_and_keep_nothing(
     oidc: OidcProvider, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{_free_port()}")  # no S3 service listens there
@@ -171,6 +172,9 @@ def test_a_store_that_is_down_is_a_503_and_keeps_nothing(
     with TestClient(create_app(settings)) as client:
         files = [("photos", ("p.jpg", gps_photo(), "image/jpeg"))]
         answer = client.post("/api/v1/expert-requests", data=FIELDS, files=files, headers=bearer(oidc.token("agent")))
-        assert_problem(answer, 503, "store_unavailable")
-        mine = client.get("/api/v1/expert-requests", headers=bearer(oidc.token("agent")))
-        assert mine.json()["requests"] == []
+        assert_problem(answer, 503, "not_ready")  # the replica takes no work while its store is down
+        ready = client.get("/readyz")
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["object_store"] != "ok"
+        with client.app.state.service.records.database.transaction() as connection:
+            assert connection.execute(sa.select(sa.func.count()).select_from(expert_requests)).scalar_one() == 0

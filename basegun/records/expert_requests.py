@@ -254,7 +254,7 @@ class ExpertRequests:
                 "typology": row.answer_typology,
                 "typology_label": self.catalog.get(row.answer_typology).label,
                 "category": row.answer_category,
-                "text": row.answer_text,
+                "text": row.answer_text or "",  # nullable in the table: an answer without words
                 "expert": row.expert_name,
                 "answered_at": _iso(row.answered),
             }
