@@ -1,8 +1,9 @@
 """The printable HTML report: one self-contained file, thumbnails inside as small JPEG data URLs.
 
+The page is the Jinja2 template `templates/report.html`, autoescaped: every name from the batch is text, never markup.
 Its style, `report.css` beside this module, is inline for the file opened from disk, and also linked as
 `report.css`, which the API serves: the service's Content-Security-Policy (`style-src 'self'`) blocks inline
-styles in served pages. Every name from the batch is escaped.
+styles in served pages.
 """
 
 from __future__ import annotations
@@ -10,52 +11,69 @@ from __future__ import annotations
 import base64
 import math
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from html import escape
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
 from basegun.batch.texts import AGREEMENT, FLAGS, HEADINGS, LEVELS, NO_FIREARM, REASONS
+from basegun.catalog.texts import Text
 
-CSS = (Path(__file__).resolve().parent / "report.css").read_text(encoding="utf-8")
-
-
+HERE = Path(__file__).resolve().parent
+CSS = (HERE / "report.css").read_text(encoding="utf-8")
 INLINE_STYLE = f"<style>{CSS}</style>"
+_TEMPLATES = Environment(
+    loader=FileSystemLoader(HERE / "templates"),
+    autoescape=select_autoescape(["html"]),
+    undefined=StrictUndefined,  # a key missing from the report is an error, not an empty cell
+    keep_trailing_newline=False,
+)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One weapon's line of the table, its words already in the report's language (escaped by the template)."""
+
+    name: str
+    thumbnail: str | None
+    agreement: str | None
+    kind: str
+    confidence: str
+    category: str
+    lengths: tuple[str, str] | None
+    flags: list[str]
 
 
 def render_html(report: dict[str, Any], thumbnails: dict[str, bytes], lang: str = "fr") -> str:
     """The whole page; `thumbnails` maps a weapon's name to its JPEG thumbnail."""
     batch = report["batch"]
-    text = _Texts(lang)
+
+    def t(text: Text) -> str:
+        return text.get(lang) or text["fr"]
+
     created = datetime.fromisoformat(batch["created"])
-    date = created.strftime("%d/%m/%Y %H:%M UTC" if lang == "fr" else "%Y-%m-%d %H:%M UTC")
-    model = report["model"]
-    notices = report["notices"]
-    parts = [
-        "<!doctype html>",
-        f'<html lang="{escape(lang)}"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{text.h('title')} — {escape(batch['name'])}</title>",
-        f'{INLINE_STYLE}<link rel="stylesheet" href="report.css">',
-        "</head><body><header>",
-        f"<h1>{text.h('title')}</h1>",
-        f'<p class="meta">{text.h("batch")} « {escape(batch["name"])} » · {text.h("created")} {escape(date)} · '
-        f"{batch['weapons']} {text.h('weapons').lower()} · {batch['photos']} {text.h('photos').lower()} · "
-        f"{text.h('model')} {escape(model['name'])} {escape(model['version'])}</p>",
-    ]
-    if "stopped" in notices:
-        parts.append(f'<p class="notice stopped" role="alert">{text.t(notices["stopped"])}</p>')
-    parts += [
-        f'<p class="notice">{text.t(notices["information"])}</p>',
-        f'<p class="notice">{text.t(notices["retention"])}</p>',
-        f'<p class="hint">{text.h("print_hint")}</p>',
-        "</header><main>",
-        _summary(report, text),
-        _weapons(report, thumbnails, text),
-        _not_analysed(report, text),
-        "</main></body></html>",
-    ]
-    return "\n".join(parts)
+    counts = Counter(flag for weapon in report["weapons"] for flag in weapon["flags"])
+    return _TEMPLATES.get_template("report.html").render(
+        lang=lang,
+        t=t,
+        h=lambda key: t(HEADINGS[key]),
+        css=Markup(CSS),  # noqa: S704 - our own style sheet, shipped with the package
+        inline_style=True,
+        batch=batch,
+        created=created.strftime("%d/%m/%Y %H:%M UTC" if lang == "fr" else "%Y-%m-%d %H:%M UTC"),
+        model=report["model"],
+        notices=report["notices"],
+        categories=[(t(row["label"]), row["count"]) for row in report["summary"]],
+        flag_counts=[(t(FLAGS[flag]), counts[flag]) for flag in FLAGS if counts[flag]],
+        flag_texts=FLAGS,
+        rows=[_row(weapon, thumbnails.get(weapon["name"]), t, lang) for weapon in report["weapons"]],
+        not_analysed=report["not_analysed"],
+        reasons=REASONS,
+    )
 
 
 def for_serving(html: str) -> str:
@@ -64,72 +82,30 @@ def for_serving(html: str) -> str:
     return html.replace(INLINE_STYLE, "", 1)
 
 
-class _Texts:
-    """Picks the report language out of the bilingual texts, escaped for HTML."""
-
-    def __init__(self, lang: str) -> None:
-        self.lang = lang
-
-    def t(self, text: dict[str, str]) -> str:
-        return escape(text.get(self.lang) or text["fr"])
-
-    def h(self, key: str) -> str:
-        return self.t(HEADINGS[key])
-
-
-def _summary(report: dict[str, Any], text: _Texts) -> str:
-    categories = [(text.t(row["label"]), row["count"]) for row in report["summary"]]
-    counts = Counter(flag for weapon in report["weapons"] for flag in weapon["flags"])
-    flags = [(text.t(FLAGS[flag]), counts[flag]) for flag in FLAGS if counts[flag]]
-    return (
-        f'<section aria-labelledby="summary"><h2 id="summary">{text.h("summary")}</h2>'
-        f"{_count_table(text.h('category'), categories, text)}"
-        f"{_count_table(text.h('flags'), flags, text) if flags else ''}</section>"
-    )
-
-
-def _count_table(heading: str, rows: list[tuple[str, int]], text: _Texts) -> str:
-    body = "".join(f'<tr><td>{label}</td><td class="count">{count}</td></tr>' for label, count in rows)
-    return (
-        f'<table class="summary"><thead><tr><th scope="col">{heading}</th>'
-        f'<th scope="col">{text.h("count")}</th></tr></thead><tbody>{body}</tbody></table>'
-    )
-
-
-def _weapons(report: dict[str, Any], thumbnails: dict[str, bytes], text: _Texts) -> str:
-    heads = ("photo", "weapon", "typology", "confidence", "category", "flags")
-    head = "".join(f'<th scope="col">{text.h(key)}</th>' for key in heads)
-    rows = "".join(_weapon_row(weapon, thumbnails.get(weapon["name"]), text) for weapon in report["weapons"])
-    return (
-        f'<section aria-labelledby="weapons"><h2 id="weapons">{text.h("weapons")}</h2>'
-        f'<table class="weapons"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>'
-    )
-
-
-def _weapon_row(weapon: dict[str, Any], thumbnail: bytes | None, text: _Texts) -> str:
-    name = escape(weapon["name"])
-    image = ""
-    if thumbnail:
-        data = base64.b64encode(thumbnail).decode("ascii")
-        alt = f"{text.h('photo')} : {name}" if text.lang == "fr" else f"{text.h('photo')}: {name}"
-        image = f'<img src="data:image/jpeg;base64,{data}" alt="{alt}">'
+def _row(weapon: dict[str, Any], thumbnail: bytes | None, t: Callable[[Text], str], lang: str) -> _Row:
     agreement = weapon["agreement"]
-    photos = ""
+    agreeing = None
     if agreement["readable"] > 1:
         counts = {"agreeing": str(agreement["agreeing"]), "total": str(agreement["readable"])}
-        photos = f'<div class="small">{text.t({k: v.format(**counts) for k, v in AGREEMENT.items()})}</div>'
+        agreeing = t({k: v.format(**counts) for k, v in AGREEMENT.items()})
     level = weapon["confidence_level"]
     typology = weapon["typology"]
     if typology is None:
-        kind, confidence, category = text.t(NO_FIREARM), "", ""
+        kind, confidence, category, lengths = t(NO_FIREARM), "", "", None
     else:
-        kind = text.t(typology["labels"]) if level != "low" else text.t(weapon["legal"]["category_text"])
-        confidence = f"{_percent(weapon['confidence'], text.lang)} ({text.t(LEVELS[level])})"
-        category = text.t(weapon["legal"]["category_text"]) + _lengths(weapon["measurement"], text)
-    flags = "".join(f'<li class="{flag}">{text.t(FLAGS[flag])}</li>' for flag in weapon["flags"])
-    return (
-        f'<tr><td class="thumb">{image}</td><th scope="row">{name}{photos}</th><td>{kind}</td>'
-        f'<td>{confidence}</td><td>{category}</td><td><ul class="flags">{flags}</ul></td></tr>'
+        kind = t(typology["labels"]) if level != "low" else t(weapon["legal"]["category_text"])
+        confidence = f"{_percent(weapon['confidence'], lang)} ({t(LEVELS[level])})"
+        category = t(weapon["legal"]["category_text"])
+        lengths = _lengths(weapon["measurement"], lang)
+    return _Row(
+        name=weapon["name"],
+        thumbnail=base64.b64encode(thumbnail).decode("ascii") if thumbnail else None,
+        agreement=agreeing,
+        kind=kind,
+        confidence=confidence,
+        category=category,
+        lengths=lengths,
+        flags=list(weapon["flags"]),
     )
 
 
@@ -140,36 +116,16 @@ def _percent(probability: float, lang: str) -> str:
     return shown.replace(".", ",") + "\u202f%" if lang == "fr" else shown + "%"
 
 
-def _lengths(measurement: dict[str, Any] | None, text: _Texts) -> str:
+def _lengths(measurement: dict[str, Any] | None, lang: str) -> tuple[str, str] | None:
+    """The overall and barrel lengths, each with its uncertainty, as the language writes them."""
     if measurement is None:
-        return ""
+        return None
 
     def cm(value: float, uncertainty: float) -> str:
         number = f"{value:.0f} ± {uncertainty:.0f} cm"
-        return number.replace(".", ",") if text.lang == "fr" else number
+        return number.replace(".", ",") if lang == "fr" else number
 
-    overall = cm(measurement["overall_length_cm"], measurement["overall_uncertainty_cm"])
-    barrel = cm(measurement["barrel_length_cm"], measurement["barrel_uncertainty_cm"])
-    return f'<div class="small">{text.h("lengths")} : {text.h("overall")} {overall}, {text.h("barrel")} {barrel}</div>'
-
-
-def _not_analysed(report: dict[str, Any], text: _Texts) -> str:
-    items = report["not_analysed"]
-    if not items:
-        body = f"<p>{text.h('none')}</p>"
-    else:
-        rows = "".join(
-            f"<tr><td>{escape(item['name'])}</td><td>{_reason(item, text)}"
-            f'<div class="small">{escape(item["code"])} : {escape(item["detail"])}</div></td></tr>'
-            for item in items
-        )
-        body = (
-            f'<table><thead><tr><th scope="col">{text.h("photo")}</th><th scope="col">{text.h("reason")}</th></tr>'
-            f"</thead><tbody>{rows}</tbody></table>"
-        )
-    return f'<section aria-labelledby="skipped"><h2 id="skipped">{text.h("not_analysed")}</h2>{body}</section>'
-
-
-def _reason(item: dict[str, str], text: _Texts) -> str:
-    reason = REASONS.get(item["code"])
-    return text.t(reason) if reason else escape(item["detail"])
+    return (
+        cm(measurement["overall_length_cm"], measurement["overall_uncertainty_cm"]),
+        cm(measurement["barrel_length_cm"], measurement["barrel_uncertainty_cm"]),
+    )
