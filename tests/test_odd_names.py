@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,9 +13,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from basegun.batch.intake import group
-from basegun.settings import REPO_ROOT, Settings
+from basegun.settings import REPO_ROOT
+from tests.calls import app_client, finished
 from tests.images import encode, wall
 
 # '²' and '①' pass str.isdigit() but not int(); '٣' is an Arabic-Indic three; 'é' decomposed; a right-to-left
@@ -37,19 +36,8 @@ def test_natural_order_counts_only_ascii_digits() -> None:
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("odd-data"), rate_limit_per_minute=0)
-    with TestClient(create_app(settings)) as test_client:
+    with app_client(tmp_path_factory.mktemp("odd-data")) as test_client:
         yield test_client
-
-
-def finished(client: TestClient, batch_id: str) -> dict:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        batch = client.get(f"/api/v1/batches/{batch_id}").json()
-        if batch["status"] not in ("queued", "running"):
-            return batch
-        time.sleep(0.2)
-    raise AssertionError("batch did not finish")
 
 
 def test_batch_upload_with_odd_names(client: TestClient) -> None:
