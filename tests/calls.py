@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -12,7 +14,7 @@ import httpx
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from basegun.settings import Settings
+from basegun.settings import REPO_ROOT, Settings
 
 UNFINISHED = ("queued", "running")
 
@@ -48,3 +50,19 @@ def finished(client: TestClient, batch_id: str, timeout: float = 300) -> dict[st
         if time.monotonic() > deadline:
             raise AssertionError(f"batch still {batch['status']} after {timeout} s: {batch.get('progress')}")
         time.sleep(0.2)
+
+
+def basegun_cli(
+    *args: str, env: Mapping[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """`basegun ARGS` (`python -m cli`) from the repository, its output captured as text; `env` replaces the
+    environment when given."""
+    return subprocess.run(
+        [sys.executable, "-m", "cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        env=dict(env) if env is not None else None,
+        timeout=timeout,
+        check=False,
+    )

@@ -19,6 +19,7 @@ from basegun.inference.session import OnnxSession
 from basegun.networks.served import Models
 from basegun.networks.typology import TypologyClassifier
 from basegun.settings import REPO_ROOT, Settings
+from tests.calls import basegun_cli
 
 MODELS = REPO_ROOT / "models"
 SERVED = Path(Settings().typology_manifest).stem  # the typology model the service loads by default
@@ -100,14 +101,7 @@ def test_manifest_with_a_bad_preprocessing_names_the_file_and_field(
 def test_cli_with_missing_model_stops_with_one_line(tmp_path: Path, command: list[str]) -> None:
     models_dir = _copy_models(tmp_path)
     (models_dir / f"{SERVED}.json").unlink()
-    result = subprocess.run(
-        [sys.executable, "-m", "cli", *command],
-        capture_output=True,
-        text=True,
-        env={"BASEGUN_MODELS_DIR": str(models_dir), "PATH": "/usr/bin:/bin"},
-        cwd=REPO_ROOT,
-        timeout=120,
-    )
+    result = basegun_cli(*command, env={"BASEGUN_MODELS_DIR": str(models_dir), "PATH": "/usr/bin:/bin"}, timeout=120)
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert f"{SERVED}.json" in result.stderr

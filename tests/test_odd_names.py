@@ -4,8 +4,6 @@ right-to-left marks): the CLI, the API and archives take them as names, and neve
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,8 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from basegun.batch.intake import group
-from basegun.settings import REPO_ROOT
-from tests.calls import app_client, finished
+from tests.calls import app_client, basegun_cli, finished
 from tests.images import encode, wall
 
 # '²' and '①' pass str.isdigit() but not int(); '٣' is an Arabic-Indic three; 'é' decomposed; a right-to-left
@@ -68,13 +65,7 @@ def test_triage_cli_with_odd_names(tmp_path: Path) -> None:
         (seizure / name).mkdir(parents=True)
         (seizure / name / "vue.jpg").write_bytes(photo())
     out = tmp_path / "rapport"
-    result = subprocess.run(
-        [sys.executable, "-m", "cli", "triage", str(seizure), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        timeout=300,
-    )
+    result = basegun_cli("triage", str(seizure), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert f"{len(ODD)} weapons" in result.stdout
     assert (out / "report.csv").is_file()

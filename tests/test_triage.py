@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import subprocess
-import sys
 import time
 import zipfile
 from collections.abc import Iterator
@@ -28,7 +26,8 @@ from basegun.batch.report_html import render_html
 from basegun.batch.texts import RETENTION_LOCAL
 from basegun.catalog.loading import load_catalog
 from basegun.service import Basegun
-from basegun.settings import REPO_ROOT, Settings
+from basegun.settings import Settings
+from tests.calls import basegun_cli
 
 LEVELS = ("low", "medium", "high")
 THREE_VIEWS = "arme 13 levier"  # one weapon photographed three times (a sub-folder)
@@ -171,13 +170,7 @@ def seizure(photos: Path, labels: list[dict[str, str]], tmp_path_factory: pytest
 def cli_reports(seizure: tuple[Path, dict], tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder, _ = seizure
     out = tmp_path_factory.mktemp("reports")
-    result = subprocess.run(
-        [sys.executable, "-m", "cli", "triage", str(folder), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        timeout=600,
-    )
+    result = basegun_cli("triage", str(folder), "--out", str(out), timeout=600)
     assert result.returncode == 0, result.stderr
     assert "notes.txt" in result.stdout
     assert "coupée.jpg" in result.stdout
