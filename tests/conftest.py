@@ -17,12 +17,12 @@ import pytest
 
 from basegun.networks.served import Models
 from basegun.settings import REPO_ROOT, Settings
+from benchmarks.photos import PHOTOS as SHARED_PHOTOS
 from tests.oidc_provider import OidcProvider
 from tests.postgres import PostgresServer
 from tests.smtp import MailCatcher
 
-# ../shared/photos beside the checkout; BASEGUN_TEST_PHOTOS names another folder (a git worktree one level deeper).
-PHOTOS = Path(os.environ.get("BASEGUN_TEST_PHOTOS", REPO_ROOT.parent / "shared" / "photos"))
+PHOTOS = SHARED_PHOTOS
 # The public basegun-ml wheel holds the reference checkpoints; `make test` downloads it here (`make reference-wheel`).
 REFERENCE_WHEEL = REPO_ROOT / "var" / "reference" / "basegun_ml-2.0.7-py3-none-any.whl"
 
