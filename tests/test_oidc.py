@@ -144,6 +144,15 @@ def test_unreachable_provider_is_unavailable_not_invalid() -> None:
             verifier.verify(token)
 
 
+@pytest.mark.parametrize("keys", [{"keys": "not a list"}, {"keys": []}, ["not", "an", "object"]])
+def test_a_key_set_that_makes_no_sense_is_unavailable_not_a_crash(
+    oidc: OidcProvider, verifier: OidcVerifier, monkeypatch: pytest.MonkeyPatch, keys: object
+) -> None:
+    monkeypatch.setattr(oidc, "jwks", lambda: keys)
+    with pytest.raises(ProviderUnavailable):
+        verifier.verify(oidc.token("agent"))
+
+
 def test_discovery_naming_another_issuer_is_refused(oidc: OidcProvider) -> None:
     verifier = OidcVerifier(oidc.issuer.replace("127.0.0.1", "localhost"), "basegun")
     with pytest.raises(ProviderUnavailable):

@@ -106,12 +106,14 @@ class OidcVerifier:
         them again for a key id it has not seen (rotation), at most once per `REFRESH_INTERVAL`."""
         client = self._client()
         try:
-            return client.get_signing_key(kid)
-        except jwt.PyJWKClientConnectionError as exc:
+            client.get_signing_keys()  # the cached set: unreachable, or not a set of signing keys, is the provider's
+        except (jwt.PyJWKClientError, jwt.PyJWKSetError, ValueError) as exc:
             self._failed = time.monotonic()
             log.warning("OIDC signing keys unavailable", extra={"url": client.uri, "error": str(exc)})
             raise ProviderUnavailable("The sign-in service cannot be reached; try again in a moment.") from exc
-        except jwt.PyJWKClientError as exc:  # an unknown key id, or a key set without any signing key
+        try:
+            return client.get_signing_key(kid)
+        except jwt.PyJWTError as exc:  # a key id the provider does not publish (fetched again after the cooldown)
             raise InvalidToken("The token is signed by a key the sign-in service does not publish.") from exc
 
     def _client(self) -> jwt.PyJWKClient:
@@ -123,9 +125,12 @@ class OidcVerifier:
             if self._keys is None:
                 try:
                     jwks_uri = check_provider_url(str(self.discovery().get("jwks_uri", "")))
-                except (ProviderUnavailable, ValueError) as exc:
+                except ProviderUnavailable:
                     self._failed = time.monotonic()
-                    raise ProviderUnavailable("The sign-in service cannot be reached; try again in a moment.") from exc
+                    raise
+                except ValueError as exc:  # a key set address Basegun would not fetch (plain http off loopback)
+                    self._failed = time.monotonic()
+                    raise ProviderUnavailable("The sign-in service names a key address that is refused.") from exc
                 self._keys = jwt.PyJWKClient(
                     jwks_uri,
                     cache_jwk_set=True,
