@@ -73,8 +73,8 @@ def locate_wheel(option: Path | None, *, download: bool = True) -> Located:
 
 
 def unpack(wheel: Path) -> Path:
-    """Extract the wheel's `basegun_ml/` folder once into the cache; returns that folder."""
-    target = CACHE / wheel.name.removesuffix(".whl")
+    """Extract the wheel's `basegun_ml/` folder once, beside the wheel; returns that folder."""
+    target = wheel.parent / wheel.name.removesuffix(".whl")
     package = target / "basegun_ml"
     if not (package / "classification.pt").is_file():
         with zipfile.ZipFile(wheel) as archive:
