@@ -80,6 +80,12 @@ class Reference:
     def typology(self) -> reference.ReferenceTypology | None:
         return reference.ReferenceTypology(self.package) if self.package else None
 
+    def upload(self, typology: reference.ReferenceTypology | None) -> reference.ReferenceUpload | None:
+        """The upload route: its classifier (the one given), then its measurer."""
+        if typology is None or self.package is None:
+            return None
+        return reference.ReferenceUpload(typology, reference.ReferenceMeasurer(self.package))
+
     def measurer(self) -> reference.ReferenceMeasurer | None:
         return reference.ReferenceMeasurer(self.package) if self.package else None
 
@@ -121,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if "typology" in args.only:
             log.info("typology: %d rounds", rounds)
-            results["typology"] = identification.run(ours, refs.typology(), samples, rounds)
+            classifier = refs.typology()
+            results["typology"] = identification.run(ours, classifier, refs.upload(classifier), samples, rounds)
         if "measurement" in args.only:
             log.info("measurement: %d rounds", rounds)
             results["measurement"] = measurement.run(ours.measure, refs.measurer(), samples, rounds)

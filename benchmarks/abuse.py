@@ -38,6 +38,7 @@ from PIL import Image
 
 from basegun.settings import REPO_ROOT
 from benchmarks.machine import describe
+from benchmarks.photos import PHOTOS
 from benchmarks.server import free_port
 
 DEFAULT_JSON = REPO_ROOT / "var" / "benchmarks" / "abuse.json"
@@ -167,7 +168,7 @@ def png_49mp() -> bytes:
 
 
 def good_photo() -> bytes:
-    shared = REPO_ROOT.parent / "shared" / "photos" / "typology" / "revolver.jpg"
+    shared = PHOTOS / "typology" / "revolver.jpg"
     if shared.is_file():
         return shared.read_bytes()
     rng = np.random.default_rng(0)

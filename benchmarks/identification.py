@@ -1,9 +1,12 @@
-"""Typology per photo, bytes in, answer out: Basegun's `identify` against the reference's `get_typology`.
+"""Identifying a photo, bytes in, answer out: Basegun's `identify` against the reference's upload route as it runs.
 
-`identify` also decides whether there is a firearm (the detector runs when the classifier leaves it in doubt) and
-looks for a card beside a long gun whose category turns on its lengths, which the reference does not; the served
-classifier alone, on the same decode, is timed beside it so that each cost is visible, and so is the other committed
-classifier (FP32 `typology.json` or INT8 `typology-int8.json`, whichever is not served).
+Like with like: the reference's upload route runs its classifier, then its length measurement for the five measured
+typologies when the level is not low (`reference.ReferenceUpload`); `identify` runs the classifier, the firearm
+detector when presence is in doubt, and the measurement of a long gun whose category turns on its lengths. Both are
+timed on the same photos in the same minute: web-size photos, 12 MP phone photos, and the web-size photos of the
+typologies neither side measures. Beside them, like with like again, the served classifier alone on the same
+decode against the reference's classifier alone (`get_typology`), and the other committed classifier (FP32
+`typology.json` or INT8 `typology-int8.json`, whichever is not served).
 """
 
 from __future__ import annotations
@@ -15,9 +18,17 @@ import numpy as np
 
 from benchmarks.ours import Ours
 from benchmarks.photos import Sample, phone, small
+from benchmarks.reference import MEASURED_TYPOLOGIES, ReferenceUpload
 from benchmarks.stats import REFERENCE, compare, summary
 
 Classifier = Callable[[bytes], tuple[str, float]]
+REFERENCE_CLASSIFIER = "reference-classifier"
+GROUPS = ("small", "phone", "unmeasured")
+
+
+def unmeasured(samples: Sequence[Sample]) -> list[Sample]:
+    """Web-size photos of the typologies whose category does not turn on lengths: neither side measures them."""
+    return [s for s in small(samples) if s.expected not in MEASURED_TYPOLOGIES]
 
 
 def agreement(
@@ -42,21 +53,29 @@ def agreement(
     return {"photos": len(rows), "same_top1": same, "rows": rows}
 
 
-def run(ours: Ours, reference: Classifier | None, samples: Sequence[Sample], rounds: int) -> dict[str, Any]:
+def run(
+    ours: Ours, reference: Classifier | None, upload: ReferenceUpload | None, samples: Sequence[Sample], rounds: int
+) -> dict[str, Any]:
+    """`reference` is the reference's classifier alone, `upload` its upload route (classifier, then measurement)."""
     classifiers: dict[str, Classifier] = {"classifier": ours.typology}
     for name, other in ours.other_classifiers.items():
         classifiers[name] = lambda data, other=other: ours.typology(data, other)
     if reference is not None:
         classifiers[REFERENCE] = reference
     sides: dict[str, Callable[[Sample], Any]] = {"identify": lambda s: ours.identify(s.data)}
+    if upload is not None:
+        sides[REFERENCE] = lambda s: upload(s.data)
     for name, classify in classifiers.items():
-        sides[name] = lambda s, classify=classify: classify(s.data)[0]
-    figures: dict[str, Any] = {"agreement": agreement(samples, classifiers, ours.identify)}
-    for name, chosen in (("small", small(samples)), ("phone", phone(samples))):
+        side = REFERENCE_CLASSIFIER if name == REFERENCE else name
+        sides[side] = lambda s, classify=classify: classify(s.data)[0]
+    # Each classifier against the reference's classifier; `identify` against the upload route (the reference).
+    baselines = {name: REFERENCE_CLASSIFIER for name in classifiers if name != REFERENCE and reference is not None}
+    figures: dict[str, Any] = {"agreement": agreement(samples, classifiers, ours.identify), "baselines": baselines}
+    for name, chosen in (("small", small(samples)), ("phone", phone(samples)), ("unmeasured", unmeasured(samples))):
         rows = compare([(s.name, s) for s in chosen], sides, rounds=rounds)
         figures[name] = {
-            "summary": summary(rows),
-            "rows": [row.to_dict() for row in rows],
+            "summary": summary(rows, baselines),
+            "rows": [row.to_dict(baselines) for row in rows],
             "identify_stages_ms": stages([ours.identify_timings(s.data) for s in chosen]),
         }
     return figures

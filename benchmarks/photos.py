@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,7 +11,8 @@ from PIL import Image
 
 from basegun.settings import REPO_ROOT
 
-PHOTOS = REPO_ROOT.parent / "shared" / "photos"
+# ../shared/photos beside the checkout; BASEGUN_SHARED_PHOTOS names another folder (a git worktree one level deeper).
+PHOTOS = Path(os.environ.get("BASEGUN_SHARED_PHOTOS") or REPO_ROOT.parent / "shared" / "photos")
 PHONE_PIXELS = 10_000_000  # a full-size phone photo (12 MP); web-size photos are well under 1 MP
 
 

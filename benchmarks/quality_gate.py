@@ -20,9 +20,10 @@ from basegun.answering.markings import FieldParser
 from basegun.catalog.loading import load_catalog
 from basegun.inference.imaging import Limits, decode
 from basegun.networks.served import Models
-from basegun.settings import REPO_ROOT, Settings
+from basegun.settings import Settings
+from benchmarks.photos import PHOTOS
 
-CLOSE_UP = REPO_ROOT.parent / "shared" / "photos" / "alarm" / "alarm_gun_blow_f92.jpg"
+CLOSE_UP = PHOTOS / "alarm" / "alarm_gun_blow_f92.jpg"
 
 
 def degraded(checker: AlarmChecker, image: Image.Image) -> None:

@@ -31,6 +31,17 @@ OCR_PYTHON_ENV = "BASEGUN_REFERENCE_OCR_PYTHON"
 OCR_VENV = CACHE / "paddle-venv"
 OCR_REQUIREMENTS = Path(__file__).with_name("reference-ocr-requirements.txt")
 OPENCV_FOR_PADDLE = "opencv-contrib-python==4.6.0.66"
+# The typologies the reference's upload route measures (when its confidence level is not "low"): those whose
+# category turns on their lengths (DOMAIN.md, "measured").
+MEASURED_TYPOLOGIES = frozenset(
+    {
+        "epaule_a_levier_sous_garde",
+        "epaule_a_pompe",
+        "epaule_a_un_coup_par_canon",
+        "epaule_a_verrou",
+        "epaule_semi_auto_style_chasse",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -62,8 +73,8 @@ def locate_wheel(option: Path | None, *, download: bool = True) -> Located:
 
 
 def unpack(wheel: Path) -> Path:
-    """Extract the wheel's `basegun_ml/` folder once into the cache; returns that folder."""
-    target = CACHE / wheel.name.removesuffix(".whl")
+    """Extract the wheel's `basegun_ml/` folder once, beside the wheel; returns that folder."""
+    target = wheel.parent / wheel.name.removesuffix(".whl")
     package = target / "basegun_ml"
     if not (package / "classification.pt").is_file():
         with zipfile.ZipFile(wheel) as archive:
@@ -100,6 +111,10 @@ class ReferenceTypology:
         label, confidence, _level = self.module.get_typology(data)
         return label, confidence
 
+    def with_level(self, data: bytes) -> tuple[str, float, str]:
+        label, confidence, level = self.module.get_typology(data)
+        return label, confidence, level
+
 
 class ReferenceMeasurer:
     """`basegun_ml.measure.get_lengths` with its default drawing of the result image (written to a scratch file).
@@ -125,6 +140,23 @@ class ReferenceMeasurer:
         except self._refusals as exc:
             return type(exc).__name__
         return float(overall), float(barrel)
+
+
+class ReferenceUpload:
+    """The reference's upload route as it runs: its classifier, then, for the five measured typologies when the
+    level is not low, its length measurement on the same bytes. Returns the typology key (what `identify` is
+    compared on) and keeps the last lengths, or the refusal's name, in `measured`."""
+
+    def __init__(self, typology: ReferenceTypology, measurer: ReferenceMeasurer) -> None:
+        self.typology = typology
+        self.measurer = measurer
+        self.measured: tuple[float, float] | str | None = None
+
+    def __call__(self, data: bytes) -> str:
+        label, _confidence, level = self.typology.with_level(data)
+        measure = label in MEASURED_TYPOLOGIES and level != "low"
+        self.measured = self.measurer(data) if measure else None
+        return label
 
 
 class ReferenceOcr:

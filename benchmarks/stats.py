@@ -46,17 +46,19 @@ class Row:
     series: dict[str, Series]
     answers: dict[str, Any] = field(default_factory=dict)
 
-    def ratio(self, side: str) -> float | None:
-        """How many times faster `side` is than the reference on this input (reference median over side's)."""
-        if REFERENCE not in self.series:
+    def ratio(self, side: str, baseline: str = REFERENCE) -> float | None:
+        """How many times faster `side` is than `baseline` on this input (baseline's median over side's)."""
+        if baseline not in self.series:
             return None
-        return self.series[REFERENCE].median / self.series[side].median
+        return self.series[baseline].median / self.series[side].median
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, baselines: Mapping[str, str] | None = None) -> dict[str, Any]:
+        baselines = baselines or {}
+        compared = [side for side in self.series if side != REFERENCE and side not in baselines.values()]
         return {
             "input": self.name,
             **{side: series.to_dict() for side, series in self.series.items()},
-            "ratios": {side: _round(self.ratio(side)) for side in self.series if side != REFERENCE},
+            "ratios": {side: _round(self.ratio(side, baselines.get(side, REFERENCE))) for side in compared},
             "answers": self.answers,
         }
 
@@ -99,18 +101,23 @@ def compare(
     return rows
 
 
-def summary(rows: Sequence[Row]) -> dict[str, Any]:
+def summary(rows: Sequence[Row], baselines: Mapping[str, str] | None = None) -> dict[str, Any]:
     """One line per side for a set of inputs: per-photo median and p95 over every call, and the ratios.
 
-    `ratio` is the reference's time for one pass over the set over the side's (sums of per-input medians): how
-    many more photos of this kind the side answers in the same time. `ratio_min` is the worst single input.
+    `ratio` is the baseline's time for one pass over the set over the side's (sums of per-input medians): how
+    many more photos of this kind the side answers in the same time; the baseline is the reference, or the side
+    `baselines` names for it (like with like: a classifier against the reference's classifier). `ratio_min` is the
+    worst single input; `against` names the baseline.
     """
+    baselines = baselines or {}
     line: dict[str, Any] = {"photos": len(rows)}
     for side in rows[0].series if rows else ():
         entry = Series([s for row in rows for s in row.series[side].seconds]).to_dict()
-        if side != REFERENCE and all(REFERENCE in row.series for row in rows):
-            reference = sum(row.series[REFERENCE].median for row in rows)
-            entry["ratio"] = _round(reference / sum(row.series[side].median for row in rows))
-            entry["ratio_min"] = _round(min(row.ratio(side) or 0.0 for row in rows))
+        baseline = baselines.get(side, REFERENCE)
+        if side not in (REFERENCE, *baselines.values()) and all(baseline in row.series for row in rows):
+            total = sum(row.series[baseline].median for row in rows)
+            entry["against"] = baseline
+            entry["ratio"] = _round(total / sum(row.series[side].median for row in rows))
+            entry["ratio_min"] = _round(min(row.ratio(side, baseline) or 0.0 for row in rows))
         line[side] = entry
     return line

@@ -36,9 +36,9 @@ from basegun.batch.manager import BatchManager, batch_limits
 from basegun.batch.runner import run as run_batch
 from basegun.jobs.runtime import Jobs
 from basegun.service import Basegun
-from basegun.settings import REPO_ROOT, Settings
+from basegun.settings import Settings
+from benchmarks.photos import PHOTOS
 
-PHOTOS = REPO_ROOT.parent / "shared" / "photos"
 SOURCES = ("alarm/no_text.jpg", "quality/bad_quality.jpg", "quality/low_quality_text.jpg", "measure/*.jpg")
 BATCH_SIZE = 100
 

@@ -1,10 +1,13 @@
 // Basegun Station: send the photos of a seizure (a folder, photos or a zip), follow the analysis, open the report.
-// A page of its own beside the web app, on the app's modules: texts from locales/ (i18n.js), nodes built with
-// dom.js, calls through api.js. No inline script or style (the Content-Security-Policy forbids them).
+// A page of its own beside the web app, in the app's shell (header, language switch, footer, css/app.css) and on
+// its modules: texts from locales/ (i18n.js), nodes built with dom.js, calls through api.js, a weapon's confidence
+// and the errors' words as the app's result screens write them (views.js). No inline script or style (the
+// Content-Security-Policy forbids them).
 
 import { ApiError, getJSON, postForm } from "./js/api.js";
 import { h } from "./js/dom.js";
-import { has, lang, number, other, percent, pick, setLanguage, storedLanguage, t } from "./js/i18n.js";
+import { has, lang, number, other, pick, setLanguage, storedLanguage, t } from "./js/i18n.js";
+import { confidenceText, errorText } from "./js/views.js";
 
 const API = "api/v1/batches";
 const POLL_MS = 1000;
@@ -19,7 +22,7 @@ let lastAnnounce = 0;
 function applyLanguage() {
   document.title = t("station.page_title");
   for (const element of document.querySelectorAll("[data-text]")) element.textContent = t(element.dataset.text);
-  const button = $("lang");
+  const button = $("lang-switch");
   button.textContent = t("lang.switch");
   button.lang = other();
   describeSelection();
@@ -90,11 +93,10 @@ async function fromDrop(dataTransfer) {
 
 // Sending
 
-/** The words for a failed call: the station's own for a batch's codes, else the API's detail. */
+/** The words for a failed call: the station's own for a batch's codes, else the app's for the same code. */
 function problemText(error) {
   const code = error instanceof ApiError ? error.code : "network";
-  if (has(`station.errors.${code}`)) return t(`station.errors.${code}`);
-  return error.detail || t("station.network");
+  return has(`station.errors.${code}`) ? t(`station.errors.${code}`) : errorText(code);
 }
 
 function showSendError(text) {
@@ -186,7 +188,7 @@ function weaponRow(weapon, flagTexts) {
   const cells = typology
     ? [
         level === "low" ? t("result.undetermined") : pick(typology.labels),
-        t("station.confidence", { percent: percent(weapon.confidence), level: t(`result.level_${level}`) }),
+        confidenceText(weapon),
         pick(legal.category_text),
       ]
     : [t("station.no_firearm"), "", ""];
@@ -264,7 +266,7 @@ function reset() {
 async function init() {
   await setLanguage(storedLanguage());
   applyLanguage();
-  $("lang").addEventListener("click", async () => {
+  $("lang-switch").addEventListener("click", async () => {
     await setLanguage(other());
     applyLanguage();
   });

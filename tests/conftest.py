@@ -21,13 +21,13 @@ from basegun.settings import REPO_ROOT, Settings
 from basegun.storage.folder import FolderStore
 from basegun.storage.objects import ObjectStore
 from basegun.storage.opening import open_object_store
+from benchmarks.photos import PHOTOS as SHARED_PHOTOS
 from tests.oidc_provider import OidcProvider
 from tests.postgres import PostgresServer
 from tests.seaweed import SeaweedServer, weed_binary
 from tests.smtp import MailCatcher
 
-# BASEGUN_TEST_PHOTOS: where a worktree is not beside `shared/` (e.g. /work/wt/NAME beside /work/shared).
-PHOTOS = Path(os.environ.get("BASEGUN_TEST_PHOTOS", REPO_ROOT.parent / "shared" / "photos"))
+PHOTOS = SHARED_PHOTOS  # BASEGUN_SHARED_PHOTOS, or ../shared/photos
 # The public basegun-ml wheel holds the reference checkpoints; `make test` downloads it here (`make reference-wheel`).
 REFERENCE_WHEEL = REPO_ROOT / "var" / "reference" / "basegun_ml-2.0.7-py3-none-any.whl"
 

@@ -53,3 +53,13 @@ def no_firearm_photos() -> dict[str, Image.Image]:
         "grass": skimage_photo("grass.png"),
         "horse": skimage_photo("horse.png"),
     }
+
+
+def gps_photo() -> bytes:
+    """A phone-like JPEG whose EXIF names a maker and a GPS position."""
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    exif[0x8825] = {1: "N", 2: (45.0, 45.0, 0.0), 3: "E", 4: (4.0, 50.0, 0.0)}
+    buffer = io.BytesIO()
+    landscape().save(buffer, "JPEG", exif=exif, comment=b"taken at home")
+    return buffer.getvalue()

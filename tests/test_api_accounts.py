@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from basegun.settings import Settings
+from tests.calls import assert_problem
 from tests.oidc_provider import OidcProvider
 from tests.postgres import PostgresServer
-from tests.test_api import assert_problem
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])

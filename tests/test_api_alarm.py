@@ -11,8 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw, ImageFont
 
-from api.app import create_app
-from basegun.settings import Settings
+from tests.calls import app_client
 from tests.images import encode, wall
 
 DEJAVU_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")  # Debian's fonts-dejavu-core
@@ -20,8 +19,7 @@ DEJAVU_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")  # De
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("alarm-api-data"), rate_limit_per_minute=0)
-    with TestClient(create_app(settings)) as test_client:
+    with app_client(tmp_path_factory.mktemp("alarm-api-data")) as test_client:
         yield test_client
 
 

@@ -15,11 +15,11 @@ from PIL import Image
 from api.app import create_app
 from basegun.settings import Settings
 from tests.answers import identification as identification_made
+from tests.calls import assert_problem
+from tests.images import gps_photo
 from tests.oidc_provider import OidcProvider
 from tests.postgres import PostgresServer
 from tests.smtp import MailCatcher
-from tests.test_api import assert_problem
-from tests.test_expert_requests import gps_photo
 
 FIELDS = {
     "service": "Brigade de recherches de Lyon",

@@ -8,8 +8,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
-from basegun.settings import Settings
+from tests.calls import app_client
 
 MANIFEST = "/api/v1/models/typology.json"
 ONNX = "/api/v1/models/typology.onnx"
@@ -17,8 +16,7 @@ ONNX = "/api/v1/models/typology.onnx"
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("models-data"), rate_limit_per_minute=0)
-    with TestClient(create_app(settings)) as test_client:
+    with app_client(tmp_path_factory.mktemp("models-data")) as test_client:
         yield test_client
 
 

@@ -22,6 +22,7 @@ from basegun.batch.manager import batch_ref
 from basegun.errors import BatchRejected
 from basegun.records.tables import batches
 from basegun.settings import Settings
+from tests.calls import assert_problem, finished
 from tests.conftest import LiveServer
 
 PHOTO = "typology/revolver.jpg"
@@ -52,16 +53,6 @@ def wait(get: Callable[[], dict[str, Any]], until: Callable[[dict[str, Any]], bo
             return batch
         time.sleep(0.3)
     raise AssertionError(f"batch still {batch['status']} after {timeout} s: {batch['progress']}")
-
-
-def finished(client: TestClient, batch_id: str) -> dict[str, Any]:
-    return wait(lambda: client.get(f"/api/v1/batches/{batch_id}").json(), lambda b: b["status"] not in UNFINISHED)
-
-
-def assert_problem(response: httpx.Response, status: int, code: str) -> None:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    assert response.json()["code"] == code
 
 
 @pytest.fixture(scope="module")

@@ -21,23 +21,13 @@ from basegun.records.photos import clean_photo
 from basegun.records.records import Records
 from basegun.settings import Settings
 from tests.answers import identification as made_identification
-from tests.images import landscape
+from tests.images import gps_photo
 from tests.smtp import MailCatcher
 
 AGENT = User("agent-1", "Camille Agent", "camille@gendarmerie.test", frozenset({Role.AGENT}))
 OTHER_AGENT = User("agent-2", "Dominique Autre", None, frozenset({Role.AGENT}))
 EXPERT = User("expert-1", "Alix Expert", "alix@ircgn.test", frozenset({Role.EXPERT}))
 FORM = RequestForm("BR Lyon", "+33 4 00 00 00 00", "S-2026-114", "P-889/26", "BLOW F92 / PAK", "trouvée en cave")
-
-
-def gps_photo() -> bytes:
-    """A phone-like JPEG whose EXIF names a maker and a GPS position."""
-    exif = Image.Exif()
-    exif[0x010F] = "PhoneMaker"
-    exif[0x8825] = {1: "N", 2: (45.0, 45.0, 0.0), 3: "E", 4: (4.0, 50.0, 0.0)}
-    buffer = io.BytesIO()
-    landscape().save(buffer, "JPEG", exif=exif, comment=b"taken at home")
-    return buffer.getvalue()
 
 
 def closed_port() -> int:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,12 +20,11 @@ from basegun.records.expert_requests import Answer, RequestForm
 from basegun.records.feedback import Feedback
 from basegun.records.photos import clean_photo
 from basegun.records.records import Records
-from basegun.settings import REPO_ROOT, Settings
+from basegun.settings import Settings
 from tests.answers import identification
-from tests.images import encode
+from tests.calls import assert_problem, basegun_cli
+from tests.images import encode, gps_photo
 from tests.oidc_provider import OidcProvider
-from tests.test_api import assert_problem
-from tests.test_expert_requests import gps_photo
 
 AGENT = User("agent-1", "Camille Agent", "camille@gendarmerie.test", frozenset({Role.AGENT}))
 EXPERT = User("expert-1", "Alix Expert", None, frozenset({Role.EXPERT}))
@@ -150,12 +147,11 @@ def test_exported_dataset_trains_with_basegun_train(tmp_path: Path) -> None:
     finally:
         records.close()
     out = tmp_path / "dataset"
-    exported = subprocess.run(
-        [sys.executable, "-m", "cli", "export-dataset", "--out", str(out)],
-        env={**os.environ, "BASEGUN_DATABASE_URL": url, "BASEGUN_DATA_DIR": str(tmp_path)},  # its photos' folder
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
+    exported = basegun_cli(
+        "export-dataset",
+        "--out",
+        str(out),
+        env={**os.environ, "BASEGUN_DATABASE_URL": url, "BASEGUN_DATA_DIR": str(tmp_path)},
         timeout=120,
     )
     assert exported.returncode == 0, exported.stderr
@@ -166,12 +162,11 @@ def test_exported_dataset_trains_with_basegun_train(tmp_path: Path) -> None:
     config = json.loads((run / "config.json").read_text(encoding="utf-8"))
     assert config["data"]["classes"] == ["epaule_a_pompe", "epaule_a_verrou", "revolver"]
     assert (run / "best.pt").is_file()
-    again = subprocess.run(
-        [sys.executable, "-m", "cli", "export-dataset", "--out", str(out)],
-        env={**os.environ, "BASEGUN_DATABASE_URL": url, "BASEGUN_DATA_DIR": str(tmp_path)},  # its photos' folder
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
+    again = basegun_cli(
+        "export-dataset",
+        "--out",
+        str(out),
+        env={**os.environ, "BASEGUN_DATABASE_URL": url, "BASEGUN_DATA_DIR": str(tmp_path)},
         timeout=120,
     )
     assert again.returncode == 2

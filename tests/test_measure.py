@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
 
-from api.app import create_app
 from basegun.answering.measure import ErrorModel, Measurement, Measurer, length_rule_of
 from basegun.answering.measure.geometry import MUZZLE, View
 from basegun.catalog.loading import load_catalog
@@ -21,7 +20,7 @@ from basegun.errors import InvalidRequest, MeasurementRefused
 from basegun.inference.imaging import FULL_DETAIL, Photo, decode
 from basegun.networks.card_detector import CardDetection
 from basegun.networks.served import Models
-from basegun.settings import Settings
+from tests.calls import app_client
 
 TOLERANCE_CM = 4.0  # the public service's own tolerance on both lengths
 TURNS = {90: Image.Transpose.ROTATE_270, 180: Image.Transpose.ROTATE_180}  # clockwise degrees → Pillow
@@ -269,8 +268,7 @@ def test_error_model_scale_error_grows_as_card_shrinks_or_doubts() -> None:
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("measure-data"), rate_limit_per_minute=0)
-    with TestClient(create_app(settings)) as test_client:
+    with app_client(tmp_path_factory.mktemp("measure-data")) as test_client:
         yield test_client
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 import subprocess
 import sys
@@ -13,10 +14,12 @@ import pytest
 
 from basegun.errors import ModelUnavailable
 from basegun.inference.imaging import decode
+from basegun.inference.manifest import Manifest
 from basegun.inference.session import OnnxSession
 from basegun.networks.served import Models
 from basegun.networks.typology import TypologyClassifier
 from basegun.settings import REPO_ROOT, Settings
+from tests.calls import basegun_cli
 
 MODELS = REPO_ROOT / "models"
 SERVED = Path(Settings().typology_manifest).stem  # the typology model the service loads by default
@@ -79,18 +82,26 @@ def test_load_refuses_manifest_whose_input_differs(tmp_path: Path) -> None:
         Models.load(Settings(models_dir=models_dir))
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "named"),
+    [("resize", "stretch", "preprocessing.resize"), ("mean", [0.5, 0.5], "preprocessing.mean"),
+     ("sizee", 320, "preprocessing.sizee")],
+)  # fmt: skip
+def test_manifest_with_a_bad_preprocessing_names_the_file_and_field(
+    tmp_path: Path, field: str, value: object, named: str
+) -> None:
+    manifest = json.loads((MODELS / f"{SERVED}.json").read_text(encoding="utf-8"))
+    manifest["preprocessing"][field] = value
+    (tmp_path / "retrained.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(ModelUnavailable, match=rf"retrained\.json: {re.escape(named)}\b"):
+        Manifest.load(tmp_path / "retrained.json")
+
+
 @pytest.mark.parametrize("command", [["identify", "photo.jpg"], ["serve", "--port", "0"]])
 def test_cli_with_missing_model_stops_with_one_line(tmp_path: Path, command: list[str]) -> None:
     models_dir = _copy_models(tmp_path)
     (models_dir / f"{SERVED}.json").unlink()
-    result = subprocess.run(
-        [sys.executable, "-m", "cli", *command],
-        capture_output=True,
-        text=True,
-        env={"BASEGUN_MODELS_DIR": str(models_dir), "PATH": "/usr/bin:/bin"},
-        cwd=REPO_ROOT,
-        timeout=120,
-    )
+    result = basegun_cli(*command, env={"BASEGUN_MODELS_DIR": str(models_dir), "PATH": "/usr/bin:/bin"}, timeout=120)
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0
     assert f"{SERVED}.json" in result.stderr
@@ -104,12 +115,12 @@ def test_typology_expected_on_every_typology_photo(models: Models, photos: Path,
 
 @pytest.mark.parametrize("thresholds", [None, {"confidence_medium": 0.5, "confidence_high": 0.9}])
 def test_typology_levels_follow_manifest_thresholds(tmp_path: Path, thresholds: dict[str, float] | None) -> None:
-    """The shipped manifest's levels, and a retrained model's own: the levels come from the manifest, not the code."""
-    manifest = json.loads((MODELS / "typology.json").read_text(encoding="utf-8"))
+    """The served manifest's levels, and a retrained model's own: the levels come from the manifest, not the code."""
+    manifest = json.loads((MODELS / f"{SERVED}.json").read_text(encoding="utf-8"))
     manifest["thresholds"] = thresholds or manifest["thresholds"]
-    (tmp_path / "typology.json").write_text(json.dumps(manifest), encoding="utf-8")
-    (tmp_path / "typology.onnx").symlink_to(MODELS / "typology.onnx")
-    classifier = TypologyClassifier(OnnxSession.from_manifest_path(tmp_path / "typology.json", 1))
+    (tmp_path / f"{SERVED}.json").write_text(json.dumps(manifest), encoding="utf-8")
+    (tmp_path / manifest["file"]).symlink_to(MODELS / manifest["file"])
+    classifier = TypologyClassifier(OnnxSession.from_manifest_path(tmp_path / f"{SERVED}.json", 1))
     medium, high = manifest["thresholds"]["confidence_medium"], manifest["thresholds"]["confidence_high"]
     assert 0 < medium < high < 1
     below = math.nextafter  # the nearest float under a threshold is still the level below it

@@ -4,9 +4,6 @@ right-to-left marks): the CLI, the API and archives take them as names, and neve
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
-import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,9 +11,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
 from basegun.batch.intake import group
-from basegun.settings import REPO_ROOT, Settings
+from tests.calls import app_client, basegun_cli, finished
 from tests.images import encode, wall
 
 # '²' and '①' pass str.isdigit() but not int(); '٣' is an Arabic-Indic three; 'é' decomposed; a right-to-left
@@ -37,19 +33,8 @@ def test_natural_order_counts_only_ascii_digits() -> None:
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    settings = Settings(data_dir=tmp_path_factory.mktemp("odd-data"), rate_limit_per_minute=0)
-    with TestClient(create_app(settings)) as test_client:
+    with app_client(tmp_path_factory.mktemp("odd-data")) as test_client:
         yield test_client
-
-
-def finished(client: TestClient, batch_id: str) -> dict:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        batch = client.get(f"/api/v1/batches/{batch_id}").json()
-        if batch["status"] not in ("queued", "running"):
-            return batch
-        time.sleep(0.2)
-    raise AssertionError("batch did not finish")
 
 
 def test_batch_upload_with_odd_names(client: TestClient) -> None:
@@ -80,13 +65,7 @@ def test_triage_cli_with_odd_names(tmp_path: Path) -> None:
         (seizure / name).mkdir(parents=True)
         (seizure / name / "vue.jpg").write_bytes(photo())
     out = tmp_path / "rapport"
-    result = subprocess.run(
-        [sys.executable, "-m", "cli", "triage", str(seizure), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        timeout=300,
-    )
+    result = basegun_cli("triage", str(seizure), "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert f"{len(ODD)} weapons" in result.stdout
     assert (out / "report.csv").is_file()

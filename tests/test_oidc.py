@@ -11,7 +11,6 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from basegun.accounts import oidc as oidc_module
 from basegun.accounts.oidc import OidcVerifier, ProviderUnavailable, check_provider_url
 from basegun.accounts.users import Role
 from basegun.errors import InvalidToken
@@ -129,7 +128,8 @@ def test_keys_refetched_on_rotation_at_most_once_a_minute(
     token = oidc.token("agent", kid=new_kid)
     with pytest.raises(InvalidToken):  # within the minute: not fetched yet
         verifier.verify(token)
-    monkeypatch.setattr(oidc_module, "REFRESH_INTERVAL", 0.0)  # a minute later
+    now = time.monotonic()
+    monkeypatch.setattr(time, "monotonic", lambda: now + 61)  # a minute later
     assert verifier.verify(token).subject == "agent-1"
     assert oidc.jwks_fetches == fetched + 1
     verifier.verify(oidc.token("agent"))  # known keys need no fetch
@@ -142,6 +142,15 @@ def test_unreachable_provider_is_unavailable_not_invalid() -> None:
     for _ in range(2):  # tried once a minute at most, and said unavailable meanwhile
         with pytest.raises(ProviderUnavailable):
             verifier.verify(token)
+
+
+@pytest.mark.parametrize("keys", [{"keys": "not a list"}, {"keys": []}, ["not", "an", "object"]])
+def test_a_key_set_that_makes_no_sense_is_unavailable_not_a_crash(
+    oidc: OidcProvider, verifier: OidcVerifier, monkeypatch: pytest.MonkeyPatch, keys: object
+) -> None:
+    monkeypatch.setattr(oidc, "jwks", lambda: keys)
+    with pytest.raises(ProviderUnavailable):
+        verifier.verify(oidc.token("agent"))
 
 
 def test_discovery_naming_another_issuer_is_refused(oidc: OidcProvider) -> None:

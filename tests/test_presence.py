@@ -7,7 +7,7 @@ import json
 import pytest
 
 from basegun.answering.presence import PresenceEvidence, PresenceRule
-from basegun.settings import DEFAULT_MODELS_DIR
+from basegun.settings import DEFAULT_MODELS_DIR, Settings
 
 RULE = PresenceRule(
     detected_confidence=0.9,
@@ -66,7 +66,9 @@ def test_detector_only_is_the_former_gate() -> None:
 
 
 def test_the_served_manifest_states_a_consistent_rule() -> None:
-    data = json.loads((DEFAULT_MODELS_DIR / "typology.json").read_text(encoding="utf-8"))
+    served = DEFAULT_MODELS_DIR / Settings().typology_manifest
+    assert served.name == "typology-int8.json"
+    data = json.loads(served.read_text(encoding="utf-8"))
     rule = PresenceRule.from_dict(data["presence"])
     assert rule.absent_confidence <= rule.detected_confidence <= 1
     assert 0 < rule.absent_score < rule.detected_score

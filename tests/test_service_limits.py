@@ -35,8 +35,10 @@ from basegun.batch.report import build_report, to_csv
 from basegun.batch.store import BatchStore
 from basegun.catalog.loading import load_catalog
 from basegun.records.database import Database
+from basegun.records.tables import results
 from basegun.settings import Settings
 from basegun.storage.folder import FolderStore
+from tests.calls import assert_problem, finished
 from tests.images import encode, wall
 
 PHOTO = encode(wall(240, 180), "JPEG")
@@ -49,26 +51,8 @@ def in_own_loop(work: Coroutine[Any, Any, T]) -> T:
         return thread.submit(asyncio.run, work).result()
 
 
-def problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["code"] == code
-    return body
-
-
 def post_batch(client: TestClient, **headers: str) -> httpx.Response:
     return client.post("/api/v1/batches", files={"images": ("a.jpg", PHOTO, "image/jpeg")}, headers=headers)
-
-
-def finished(client: TestClient, batch_id: str) -> dict[str, Any]:
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        batch = client.get(f"/api/v1/batches/{batch_id}").json()
-        if batch["status"] not in ("queued", "running"):
-            return batch
-        time.sleep(0.1)
-    raise AssertionError("batch did not finish")
 
 
 @pytest.fixture
@@ -103,9 +87,11 @@ def test_batch_keeps_thumbnails_not_photos_and_files_are_private(app_client: Tes
 
 @pytest.mark.parametrize("app_client", [{"data_quota_bytes": 1}], indirect=True)
 def test_storage_full_refuses_new_work(app_client: TestClient) -> None:
-    body = problem(post_batch(app_client), 507, "storage_full")
+    body = assert_problem(post_batch(app_client), 507, "storage_full")
     assert body["detail"]
-    problem(app_client.post("/api/v1/identify", files={"image": ("a.jpg", PHOTO, "image/jpeg")}), 507, "storage_full")
+    assert_problem(
+        app_client.post("/api/v1/identify", files={"image": ("a.jpg", PHOTO, "image/jpeg")}), 507, "storage_full"
+    )
 
 
 @pytest.mark.parametrize("app_client", [{"data_quota_bytes": 50 * 1024**2}], indirect=True)
@@ -113,14 +99,14 @@ def test_batch_declaring_more_than_the_room_is_refused_before_upload(app_client:
     response = app_client.post(
         "/api/v1/batches", content=b"x" * 100, headers={"content-length": str(60 * 1024**2), "content-type": "x/y"}
     )
-    problem(response, 507, "storage_full")
+    assert_problem(response, 507, "storage_full")
 
 
 @pytest.mark.parametrize("app_client", [{"max_open_batches_per_client": 1}], indirect=True)
 def test_open_batches_per_client_are_capped(app_client: TestClient) -> None:
     open_batch_of(app_client, "testclient")
     response = post_batch(app_client)
-    problem(response, 429, "too_many_batches")
+    assert_problem(response, 429, "too_many_batches")
     assert int(response.headers["retry-after"]) > 0
     other = TestClient(app_client.app, client=("192.0.2.9", 1000))
     assert post_batch(other).status_code == 202  # another client is not held back
@@ -130,7 +116,7 @@ def test_open_batches_per_client_are_capped(app_client: TestClient) -> None:
 def test_open_batches_overall_are_capped(app_client: TestClient) -> None:
     open_batch_of(app_client, "192.0.2.50")
     response = post_batch(app_client)
-    problem(response, 503, "batch_queue_full")
+    assert_problem(response, 503, "batch_queue_full")
     assert int(response.headers["retry-after"]) > 0
 
 
@@ -160,7 +146,7 @@ def test_full_inference_queue_answers_busy(app_client: TestClient) -> None:
         response = app_client.post("/api/v1/identify", files={"image": ("a.jpg", PHOTO, "image/jpeg")})
     finally:
         pool.taken = 0
-    problem(response, 503, "busy")
+    assert_problem(response, 503, "busy")
     assert int(response.headers["retry-after"]) > 0
     assert app_client.post("/api/v1/identify", files={"image": ("a.jpg", PHOTO, "image/jpeg")}).status_code == 200
 
@@ -220,7 +206,7 @@ def test_a_batch_costs_more_than_one_photo(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, rate_limit_per_minute=12)
     with TestClient(create_app(settings)) as client:
         assert post_batch(client).status_code == 202  # 10 of 12
-        problem(post_batch(client), 429, "rate_limited")
+        assert_problem(post_batch(client), 429, "rate_limited")
         assert client.post("/api/v1/identify", files={"image": ("a.jpg", PHOTO, "image/jpeg")}).status_code == 200
 
 
@@ -253,7 +239,7 @@ def test_cross_site_posts_are_refused(app_client: TestClient, headers: dict[str,
     if allowed:
         assert response.status_code == 200, response.text
     else:
-        problem(response, 403, "cross_site_request")
+        assert_problem(response, 403, "cross_site_request")
 
 
 def test_cors_origins_may_post(tmp_path: Path) -> None:
@@ -282,7 +268,7 @@ def test_multipart_parts_spool_to_disk_beyond_the_threshold(app_client: TestClie
 
 def test_too_many_parts_are_refused(app_client: TestClient) -> None:
     files = [("image", (f"{i}.jpg", PHOTO, "image/jpeg")) for i in range(3)]
-    problem(app_client.post("/api/v1/identify", files=files), 400, "bad_request")
+    assert_problem(app_client.post("/api/v1/identify", files=files), 400, "bad_request")
 
 
 def test_stalled_body_is_answered_408() -> None:
@@ -357,7 +343,7 @@ def test_a_500_is_logged_once_with_its_request_id(tmp_path: Path) -> None:
             client.get("/api/v1/batches/0123456789abcdef0123456789abcdef")
     finally:
         root.removeHandler(lines)
-    problem(response, 500, "internal_error")
+    assert_problem(response, 500, "internal_error")
     assert "bug" not in response.text
     errors = [line for line in lines.lines if line[0] == "ERROR"]
     assert errors == [("ERROR", "req-500", "/api/v1/broken")]
@@ -368,14 +354,19 @@ def test_a_500_is_logged_once_with_its_request_id(tmp_path: Path) -> None:
 
 
 def test_results_are_purged_on_a_timer(tmp_path: Path) -> None:
-    settings = Settings(data_dir=tmp_path, retention_days=1 / 86400, purge_every_seconds=0.1, rate_limit_per_minute=0)
+    """A result two days old under a one-day retention goes at the next purge; a fresh one stays (no clock waited on:
+    the old one is made old, and the timer runs every 0.1 s)."""
+    settings = Settings(data_dir=tmp_path, retention_days=1, purge_every_seconds=0.1, rate_limit_per_minute=0)
     with TestClient(create_app(settings)) as client:
         store = client.app.state.service.store  # type: ignore[attr-defined]
-        store.put("identification", {"x": 1})
+        old, fresh = store.put("identification", {"x": 1}), store.put("identification", {"x": 2})
+        with store.database.transaction() as connection:
+            connection.execute(results.update().where(results.c.id == old).values(created=time.time() - 2 * 86400))
         deadline = time.monotonic() + 30
-        while stored_results(store) and time.monotonic() < deadline:
+        while stored_results(store) > 1 and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert stored_results(store) == 0
+        assert stored_results(store) == 1
+        assert store.get(fresh, "identification") == {"x": 2}
     assert (tmp_path / "basegun.sqlite3").stat().st_mode & 0o777 == 0o600
     with sqlite3.connect(tmp_path / "basegun.sqlite3") as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -398,7 +389,7 @@ def test_zip_of_a_million_entries_is_refused_cheaply(app_client: TestClient) -> 
         for i in range(5000):
             archive.writestr(f"{i}", b"")
     response = app_client.post("/api/v1/batches", files={"archive": ("a.zip", buffer.getvalue(), "application/zip")})
-    problem(response, 413, "too_many_entries")
+    assert_problem(response, 413, "too_many_entries")
 
 
 def test_server_limits_come_from_settings() -> None:
@@ -415,15 +406,26 @@ def test_old_trust_forwarded_setting_fails_clearly() -> None:
         Settings(trust_forwarded=True)
 
 
-def test_parallel_identifications_share_the_pool(app_client: TestClient) -> None:
-    with ThreadPoolExecutor(4) as pool:
-        statuses = list(
-            pool.map(
-                lambda _: (
-                    app_client.post("/api/v1/identify", files={"image": ("a.jpg", PHOTO, "image/jpeg")}).status_code
-                ),
-                range(8),
-            )
-        )
-    assert set(statuses) <= {200, 503}
-    assert 200 in statuses
+def test_parallel_identifications_wait_together_in_the_pool(app_client: TestClient) -> None:
+    """Requests of one client in flight at the same time: while every worker is held, as many as one client may
+    have wait in the pool together (seen in it, not inferred from timings), one more is answered busy, and all the
+    waiting ones are answered once the workers are free."""
+    pool: InferencePool = app_client.app.state.inference_pool  # type: ignore[attr-defined]
+    release = threading.Event()
+    held = [pool.executor.submit(release.wait) for _ in range(pool.capacity)]  # every worker, whatever their number
+
+    def identify() -> int:
+        return app_client.post("/api/v1/identify", files={"image": ("a.jpg", PHOTO, "image/jpeg")}).status_code
+
+    with ThreadPoolExecutor(pool.per_client) as clients:
+        try:
+            waiting = [clients.submit(identify) for _ in range(pool.per_client)]
+            deadline = time.monotonic() + 60
+            while pool.taken < pool.per_client and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert pool.taken == pool.per_client  # all of them in the pool at once
+            assert identify() == 503  # this client's share is used up
+        finally:
+            release.set()
+        assert [future.result(timeout=120) for future in waiting] == [200] * pool.per_client
+    assert all(future.done() for future in held)

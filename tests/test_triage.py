@@ -5,14 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
-import subprocess
-import sys
 import time
 import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from html import escape
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +29,8 @@ from basegun.batch.texts import RETENTION_LOCAL
 from basegun.catalog.loading import load_catalog
 from basegun.inference.imaging import decode
 from basegun.service import Basegun
-from basegun.settings import REPO_ROOT, Settings
+from basegun.settings import Settings
+from tests.calls import basegun_cli
 
 LEVELS = ("low", "medium", "high")
 THREE_VIEWS = "arme 13 levier"  # one weapon photographed three times (a sub-folder)
@@ -46,13 +44,15 @@ def typology_rows(labels: list[dict[str, str]]) -> list[dict[str, str]]:
 def build_seizure(photos: Path, labels: list[dict[str, str]], folder: Path) -> dict[str, str]:
     """A station's folder: each typology photo a weapon of its own, one weapon in three photos (a sub-folder:
     the photo, the same weapon seen from the other side, and a portrait shot), a text file and a truncated JPEG.
+    The weapons are numbered 1 to 13 as a station numbers them, so that their order as a person reads it
+    ('arme 2' before 'arme 10') is the order they are made in here, and not the order of their characters.
 
-    Returns the expected typology of each weapon, by weapon name.
+    Returns the expected typology of each weapon, by weapon name, in that order.
     """
     folder.mkdir(parents=True)
     expected = {}
-    for row in typology_rows(labels):
-        name = Path(row["path"]).name
+    for number, row in enumerate(typology_rows(labels), start=1):
+        name = f"arme {number} {Path(row['path']).name}"
         (folder / name).write_bytes((photos / row["path"]).read_bytes())
         expected[name] = row["expected"]
     views = folder / THREE_VIEWS
@@ -77,11 +77,6 @@ def zip_folder(folder: Path) -> bytes:
             if path.is_file():
                 archive.write(path, f"{folder.name}/{path.relative_to(folder).as_posix()}")
     return buffer.getvalue()
-
-
-def natural(text: str) -> list[object]:
-    """Folder order as a person reads it ('arme 2' before 'arme 10')."""
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", text)]
 
 
 # Fusion, on probabilities
@@ -181,13 +176,7 @@ def seizure(photos: Path, labels: list[dict[str, str]], tmp_path_factory: pytest
 def cli_reports(seizure: tuple[Path, dict], tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder, _ = seizure
     out = tmp_path_factory.mktemp("reports")
-    result = subprocess.run(
-        [sys.executable, "-m", "cli", "triage", str(folder), "--out", str(out)],
-        capture_output=True,
-        text=True,
-        cwd=REPO_ROOT,
-        timeout=600,
-    )
+    result = basegun_cli("triage", str(folder), "--out", str(out), timeout=600)
     assert result.returncode == 0, result.stderr
     assert "notes.txt" in result.stdout
     assert "coupée.jpg" in result.stdout
@@ -203,7 +192,8 @@ def test_triage_cli_names_every_weapon(cli_reports: Path, seizure: tuple[Path, d
     report = json.loads((cli_reports / "report.json").read_text(encoding="utf-8"))
     found = {w["name"]: w["typology"]["key"] for w in report["weapons"]}
     assert found == expected
-    assert list(found) == sorted(expected, key=natural)  # weapons finish out of order on two threads
+    assert list(found) == list(expected)  # the numbered order, whatever order the weapons were answered in
+    assert list(found) != sorted(expected)  # which is not the order of the characters ('arme 10' before 'arme 2')
     assert report["batch"]["weapons"] == len(expected)
     assert all(w["legal"]["notice"]["fr"] for w in report["weapons"])
     assert sum(row["count"] for row in report["summary"]) == len(expected)
@@ -253,8 +243,9 @@ def test_triage_cli_html_report_is_self_contained(cli_reports: Path, seizure: tu
     assert "<script" not in html
     for name in (*expected, "notes.txt", "coupée.jpg"):
         assert name in html
-    assert escape(load_catalog().notice["fr"]) in html  # information only: an expert settles the category
-    assert escape(RETENTION_LOCAL["fr"]) in html  # where the photos are: here, not on a server
+    text = unescape(html)  # the words as a reader sees them, however the page escapes them
+    assert load_catalog().notice["fr"] in text  # information only: an expert settles the category
+    assert RETENTION_LOCAL["fr"] in text  # where the photos are: here, not on a server
 
 
 def test_triage_html_escapes_names() -> None:

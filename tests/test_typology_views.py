@@ -12,13 +12,15 @@ from basegun.inference.manifest import CROP_AND_LETTERBOX, Manifest
 from basegun.inference.preprocess import prepare_views, square_letterbox
 from basegun.inference.session import OnnxSession
 from basegun.networks.typology import TypologyClassifier
-from basegun.settings import DEFAULT_MODELS_DIR
+from basegun.settings import DEFAULT_MODELS_DIR, Settings
 from tests.images import landscape
+
+SERVED = DEFAULT_MODELS_DIR / Settings().typology_manifest  # the manifest the service loads (the INT8 model)
 
 
 @pytest.fixture(scope="module")
 def classifier() -> TypologyClassifier:
-    return TypologyClassifier(OnnxSession.from_manifest_path(DEFAULT_MODELS_DIR / "typology.json"))
+    return TypologyClassifier(OnnxSession.from_manifest_path(SERVED))
 
 
 def test_square_letterbox_keeps_the_whole_photo_centred_on_the_pad_colour() -> None:
@@ -42,20 +44,30 @@ def test_each_mode_gives_its_views(classifier: TypologyClassifier) -> None:
 
 
 def test_the_served_manifest_names_its_mode_and_calibration() -> None:
-    manifest = Manifest.load(DEFAULT_MODELS_DIR / "typology.json")
+    manifest = Manifest.load(SERVED)
+    assert manifest.path.name == "typology-int8.json"
     assert manifest.preprocessing.resize == CROP_AND_LETTERBOX
     assert manifest.decoding["temperature"] > 0  # applied when served (a trained model has it in its network)
     assert manifest.thresholds["confidence_medium"] <= manifest.thresholds["confidence_high"] < 1
 
 
-def test_calibration_keeps_the_ranking_and_averages_the_views(classifier: TypologyClassifier) -> None:
-    views = np.array([[0.9, 0.05, 0.05] + [0.0] * 9, [0.6, 0.3, 0.1] + [0.0] * 9], dtype=np.float32)
-    combined = classifier.combine(views)
-    assert combined.sum() == pytest.approx(1.0, abs=1e-5)
-    assert combined.argmax() == 0
-    single = classifier.combine(views[:1])
-    if classifier.temperature > 1:  # an over-confident network is tempered: its top probability goes down
-        assert single[0] < 0.9
+def test_calibration_tempers_each_view_then_averages(classifier: TypologyClassifier) -> None:
+    """At temperature 2, tempering a view is p -> sqrt(p) / sum(sqrt(p)); worked by hand on two views that disagree:
+    (0.64, 0.36) -> (0.8, 0.6) / 1.4 = (0.5714, 0.4286) and (0.04, 0.96) -> (0.2, 0.9798) / 1.1798 = (0.1695,
+    0.8305), averaged (0.3705, 0.6295). Averaging before tempering would give (0.4179, 0.5821); the larger view
+    alone (0.5714 or 0.8305); the product of the views (0.0665, 0.9335)."""
+    tempered = TypologyClassifier(classifier.session)
+    tempered.temperature = 2.0
+    views = np.zeros((2, len(classifier.classes)), dtype=np.float32)
+    views[0, :2] = (0.64, 0.36)
+    views[1, :2] = (0.04, 0.96)
+    combined = tempered.combine(views)
+    assert combined[:2] == pytest.approx([0.3705, 0.6295], abs=2e-4)  # the ten empty classes share under 1e-5
+    assert tempered.combine(views[:1])[:2] == pytest.approx([0.5714, 0.4286], abs=2e-4)
+    assert tempered.combine(views[1:])[:2] == pytest.approx([0.1695, 0.8305], abs=2e-4)
+    plain = TypologyClassifier(classifier.session)
+    plain.temperature = 1.0
+    assert plain.combine(views)[:2] == pytest.approx([0.34, 0.66], abs=1e-6)  # untempered: the plain average
 
 
 def test_a_prediction_says_whether_its_views_agree(classifier: TypologyClassifier) -> None:

@@ -1,9 +1,10 @@
 """Bearer tokens from the OIDC provider (Keycloak in development): signature, issuer, audience, time, roles.
 
-The provider is found by its discovery document; its signing keys (JWKS) are fetched over verified TLS, cached, and
-fetched again when a token names a key not seen yet (key rotation), at most once a minute so that made-up key ids
-cannot make Basegun hammer the provider. Only asymmetric signatures are accepted (RS256, ES256): never `none`, never
-HS* (which would let anyone holding the public key sign). Plain http is allowed for a provider on loopback only.
+The provider is found by its discovery document; its signing keys (JWKS) are fetched over verified TLS and cached by
+PyJWT's `PyJWKClient`, fetched again when a token names a key not seen yet (key rotation), at most once a minute so
+that made-up key ids cannot make Basegun hammer the provider. Only asymmetric signatures are accepted (RS256,
+ES256): never `none`, never HS* (which would let anyone holding the public key sign). Plain http is allowed for a
+provider on loopback only.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 ALGORITHMS = {"RS256": "RSA", "ES256": "EC"}  # algorithm → the key type that must sign it
 LEEWAY_SECONDS = 30  # clocks of the provider and of Basegun may differ a little
 REFRESH_INTERVAL = 60.0  # the JWKS is fetched again on an unknown key id at most this often
+KEYS_LIFESPAN = 3600.0  # known keys are fetched again this often, so that a withdrawn key stops being trusted
 MAX_DOCUMENT_BYTES = 1 << 20
 EMAIL = re.compile(r"[^\s@<>,;\"]{1,64}@[^\s@<>,;\"]{1,255}")
 
@@ -62,10 +64,8 @@ class OidcVerifier:
         self.audience = audience
         self.roles_path = roles_claim.split(".")
         self._lock = threading.Lock()
-        self._jwks_uri: str | None = None
-        self._keys: dict[str, jwt.PyJWK] = {}
-        self._fetched = -float("inf")
-        self._unavailable = False
+        self._keys: jwt.PyJWKClient | None = None
+        self._failed = -float("inf")
 
     def discovery(self) -> dict[str, Any]:
         """The provider's discovery document; its `issuer` must be the configured one."""
@@ -102,37 +102,44 @@ class OidcVerifier:
         return self._user(claims)
 
     def _key(self, kid: str) -> jwt.PyJWK:
-        key = self._keys.get(kid)
-        if key is None:
-            with self._lock:  # one fetch at a time; known keys are read without waiting
-                key = self._keys.get(kid) or self._refreshed(kid)
-        if key is None:
-            raise InvalidToken("The token is signed by a key the sign-in service does not publish.")
-        return key
+        """The signing key named by a token, from PyJWT's key client: it caches the provider's keys and fetches
+        them again for a key id it has not seen (rotation), at most once per `REFRESH_INTERVAL`."""
+        client = self._client()
+        try:
+            client.get_signing_keys()  # the cached set: unreachable, or not a set of signing keys, is the provider's
+        except (jwt.PyJWKClientError, jwt.PyJWKSetError, ValueError) as exc:
+            self._failed = time.monotonic()
+            log.warning("OIDC signing keys unavailable", extra={"url": client.uri, "error": str(exc)})
+            raise ProviderUnavailable("The sign-in service cannot be reached; try again in a moment.") from exc
+        try:
+            return client.get_signing_key(kid)
+        except jwt.PyJWTError as exc:  # a key id the provider does not publish (fetched again after the cooldown)
+            raise InvalidToken("The token is signed by a key the sign-in service does not publish.") from exc
 
-    def _refreshed(self, kid: str) -> jwt.PyJWK | None:
-        """The key, after fetching the keys again if the last fetch is a minute old (failed fetches count too)."""
-        if time.monotonic() - self._fetched < REFRESH_INTERVAL:
-            if self._unavailable:
+    def _client(self) -> jwt.PyJWKClient:
+        """The key client, made once from the discovery document; while the provider is unreachable, tried again
+        at most once per `REFRESH_INTERVAL` so that a burst of requests does not hammer it."""
+        with self._lock:
+            if time.monotonic() - self._failed < REFRESH_INTERVAL:
                 raise ProviderUnavailable("The sign-in service cannot be reached; try again in a moment.")
-            return None
-        self._fetched = time.monotonic()
-        self._unavailable = True
-        if self._jwks_uri is None:
-            self._jwks_uri = str(self.discovery().get("jwks_uri", ""))
-        document = _fetch_json(self._jwks_uri)
-        keys: dict[str, jwt.PyJWK] = {}
-        for entry in document.get("keys", []):
-            if not isinstance(entry, dict) or entry.get("use", "sig") != "sig" or "kid" not in entry:
-                continue
-            try:
-                keys[str(entry["kid"])] = jwt.PyJWK(entry)
-            except jwt.PyJWTError:
-                continue  # a key type we do not use (an encryption key, an HS secret) is not a signing key here
-        self._keys = keys
-        self._unavailable = False
-        log.info("OIDC signing keys fetched", extra={"keys": sorted(keys)})
-        return keys.get(kid)
+            if self._keys is None:
+                try:
+                    jwks_uri = check_provider_url(str(self.discovery().get("jwks_uri", "")))
+                except ProviderUnavailable:
+                    self._failed = time.monotonic()
+                    raise
+                except ValueError as exc:  # a key set address Basegun would not fetch (plain http off loopback)
+                    self._failed = time.monotonic()
+                    raise ProviderUnavailable("The sign-in service names a key address that is refused.") from exc
+                self._keys = jwt.PyJWKClient(
+                    jwks_uri,
+                    cache_jwk_set=True,
+                    lifespan=KEYS_LIFESPAN,
+                    cooldown_duration=REFRESH_INTERVAL,
+                    timeout=10,
+                    ssl_context=ssl.create_default_context(),  # certificates and host names are verified
+                )
+            return self._keys
 
     def _user(self, claims: dict[str, Any]) -> User:
         value: Any = claims

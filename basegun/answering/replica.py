@@ -9,14 +9,15 @@ conflict or are missing, the verdict is `undetermined` with every category still
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, cast, get_args
+from typing import Annotated, Any, Literal, cast, get_args
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from basegun.answering.alarm.check import airsoft_names, status_of
 from basegun.answering.alarm.markings import MarkingRules
-from basegun.catalog.texts import DATA_DIR, LANGUAGES, Text, fill, same
+from basegun.catalog.texts import DATA_DIR, LANGUAGES, CheckedText, Text, exactly, fill, load_model, same
 from basegun.catalog.typologies import Catalog, Typology
 from basegun.errors import InvalidRequest
 
@@ -130,33 +131,42 @@ def decide(typology: Typology, ammunition: Ammunition, markings: Markings | None
     return verdict("real_firearm", real, "no_alarm_marking")
 
 
-@dataclass(frozen=True)
-class ReplicaTexts:
-    """The question and verdict texts, from `basegun/data/replica_check.json`."""
+class TransparentMagazineWarning(BaseModel):
+    """The warning shown for military-style typologies, whose replicas may show imitation cartridges."""
 
-    question: Text
-    answers: dict[str, Text]
-    warning_typologies: frozenset[str]
-    transparent_magazine: Text
-    verdicts: dict[str, dict[str, Text]]
-    reasons: dict[str, Text]
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    typologies: frozenset[str]
+    text: CheckedText
+
+
+class ReplicaTexts(BaseModel):
+    """The question and verdict texts, from `basegun/data/replica_check.json`, checked by pydantic: every answer,
+    verdict and reason has its text, in every language, and there is no text for one the code does not give."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    description: str = ""
+    question: CheckedText
+    answers: Annotated[dict[str, CheckedText], AfterValidator(exactly(AMMUNITION))]
+    transparent_magazine_warning: TransparentMagazineWarning
+    verdicts: Annotated[
+        dict[str, Annotated[dict[str, CheckedText], AfterValidator(exactly(("summary", "advice")))]],
+        AfterValidator(exactly(VERDICTS)),
+    ]
+    reasons: Annotated[dict[str, CheckedText], AfterValidator(exactly(REASONS))]
+
+    @property
+    def warning_typologies(self) -> frozenset[str]:
+        return self.transparent_magazine_warning.typologies
+
+    @property
+    def transparent_magazine(self) -> Text:
+        return self.transparent_magazine_warning.text
 
     @classmethod
     def load(cls, path: Path = DATA_DIR / "replica_check.json") -> ReplicaTexts:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        warning = data["transparent_magazine_warning"]
-        texts = cls(
-            question=data["question"],
-            answers=data["answers"],
-            warning_typologies=frozenset(warning["typologies"]),
-            transparent_magazine=warning["text"],
-            verdicts=data["verdicts"],
-            reasons=data["reasons"],
-        )
-        for part, expected in (("answers", AMMUNITION), ("verdicts", VERDICTS), ("reasons", REASONS)):
-            if set(getattr(texts, part)) != set(expected):
-                raise ValueError(f"{path}: '{part}' must have exactly {list(expected)}")
-        return texts
+        return load_model(cls, path)
 
 
 class ReplicaChecker:

@@ -10,7 +10,10 @@ import importlib.util
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic.dataclasses import dataclass as checked_dataclass
 
 from basegun.errors import ModelUnavailable
 
@@ -20,7 +23,7 @@ ResizeMode = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@checked_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
 class Preprocessing:
     """How the network's input was made at training time.
 
@@ -52,22 +55,42 @@ class Preprocessing:
     min_width: int = 0
     max_width: int | None = None
 
+    description: str = ""  # for the reader of the manifest; changes nothing
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Preprocessing:
-        return cls(
-            resize=data["resize"],
-            size=int(data["size"]),
-            interpolation=data["interpolation"],
-            scale=float(data["scale"]),
-            mean=tuple(data["mean"]),
-            std=tuple(data["std"]),
-            channel_order=data["channel_order"],
-            pad_value=_triple(data.get("pad_value", (114, 114, 114))),
-            stride=int(data.get("stride", 32)),
-            dynamic_shape=bool(data.get("dynamic_shape", False)),
-            min_width=int(data.get("min_width", 0)),
-            max_width=int(data["max_width"]) if "max_width" in data else None,
-        )
+        """The block checked by pydantic: an unknown resize mode, a missing field or a mean of two values is refused
+        (`pydantic.ValidationError`, a `ValueError`), naming the field."""
+        return _PREPROCESSING.validate_python(data)
+
+
+_PREPROCESSING = TypeAdapter(Preprocessing)
+
+
+class _Tensor(BaseModel):
+    """An input or output of the network as the manifest describes it (dtype and layout are for the reader)."""
+
+    name: str
+    shape: tuple[int | str, ...]
+
+
+class _ManifestFile(BaseModel):
+    """The fields Basegun reads from a manifest file; others (provenance, license, parity, …) are kept in `raw`."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    version: Annotated[str, BeforeValidator(str)]  # "2.0.7", or a plain number
+    task: str
+    file: str
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    input: _Tensor
+    outputs: list[_Tensor] = Field(min_length=1)
+    preprocessing: Preprocessing
+    classes: tuple[str, ...] = ()
+    thresholds: dict[str, float] = {}
+    decoding: dict[str, Any] = {}
+    package: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,28 +136,26 @@ class Manifest:
         except (OSError, json.JSONDecodeError) as exc:
             raise ModelUnavailable(f"model manifest unreadable: {path}: {exc}") from exc
         try:
-            return cls(
-                path=path,
-                name=data["name"],
-                version=str(data["version"]),
-                task=data["task"],
-                file=data["file"],
-                sha256=data["sha256"],
-                input_name=data["input"]["name"],
-                input_shape=tuple(data["input"]["shape"]),
-                output_names=tuple(o["name"] for o in data["outputs"]),
-                preprocessing=Preprocessing.from_dict(data["preprocessing"]),
-                classes=tuple(data.get("classes", [])),
-                thresholds={k: float(v) for k, v in data.get("thresholds", {}).items()},
-                decoding=data.get("decoding", {}),
-                raw=data,
-                package=data.get("package"),
+            checked = _ManifestFile.model_validate(data)
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(part) for part in error['loc']) or 'file'}: {error['msg']}" for error in exc.errors()
             )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ModelUnavailable(f"model manifest invalid: {path}: missing or bad field {exc}") from exc
-
-
-def _triple(values: list[int] | tuple[int, ...]) -> tuple[int, int, int]:
-    """A pad colour: exactly three channel values."""
-    first, second, third = (int(v) for v in values)
-    return first, second, third
+            raise ModelUnavailable(f"model manifest invalid: {path}: {problems}") from exc
+        return cls(
+            path=path,
+            name=checked.name,
+            version=checked.version,
+            task=checked.task,
+            file=checked.file,
+            sha256=checked.sha256,
+            input_name=checked.input.name,
+            input_shape=checked.input.shape,
+            output_names=tuple(output.name for output in checked.outputs),
+            preprocessing=checked.preprocessing,
+            classes=checked.classes,
+            thresholds=checked.thresholds,
+            decoding=checked.decoding,
+            raw=data,
+            package=checked.package,
+        )

@@ -1,4 +1,5 @@
-"""Derived variants of a source photo that imitate field photos: smaller, recompressed, framed, rotated, blurred.
+"""Derived variants of a source photo that imitate field photos: smaller, recompressed, framed, rotated, blurred,
+a part of the weapon filling the frame, the weapon on a dark or a patterned floor.
 
 Each variant is bytes, as a phone or a messaging app would hand them to the service. A variant that would not differ
 from its source (a long side already under the target) is skipped.
@@ -62,6 +63,58 @@ def blurred(image: Image.Image) -> Image.Image:
     return image.filter(ImageFilter.GaussianBlur(max(image.size) / 300))
 
 
+def part_filling_the_frame(image: Image.Image) -> Image.Image:
+    """A close-up of part of the weapon (a revolver's cylinder, a pistol's slide): the middle two fifths of the
+    width and half of the height, where the shared photos have the weapon's action, enlarged back to the photo's
+    size as a phone held close would give it."""
+    w, h = image.size
+    part = image.crop((3 * w // 10, h // 4, 7 * w // 10, 3 * h // 4))
+    return part.resize((w, round(w * part.height / part.width)), Image.Resampling.LANCZOS)
+
+
+def background(image: Image.Image, tolerance: float = 40.0) -> np.ndarray:
+    """Where the photo shows its backdrop: pixels within `tolerance` (RGB distance) of the median border colour,
+    softened over a few pixels so that a new floor meets the weapon without a jagged edge; 0 to 1, (height, width)."""
+    pixels = np.asarray(image, dtype=np.float32)
+    border = np.concatenate([pixels[0], pixels[-1], pixels[:, 0], pixels[:, -1]])
+    distance = np.linalg.norm(pixels - np.median(border, axis=0), axis=2)
+    mask = Image.fromarray(((distance < tolerance) * 255).astype(np.uint8))
+    return np.asarray(mask.filter(ImageFilter.GaussianBlur(2)), dtype=np.float32)[..., None] / 255
+
+
+def on_floor(image: Image.Image, floor: np.ndarray) -> Image.Image:
+    """The weapon laid on another floor: its backdrop replaced by `floor` (height, width, 3), the weapon kept."""
+    mask = background(image)
+    return Image.fromarray((mask * floor + (1 - mask) * np.asarray(image, dtype=np.float32)).astype(np.uint8))
+
+
+def dark_floor(image: Image.Image) -> Image.Image:
+    """A dark wooden floor seen from above: planks of dark brown a thirtieth of the long side wide, with grain."""
+    w, h = image.size
+    rng = np.random.default_rng(0)
+    plank = max(8, max(w, h) // 30)
+    rows = np.arange(h)[:, None]
+    shade = rng.uniform(0.7, 1.3, size=h // plank + 1)[rows // plank]  # each plank its own shade
+    grain = 1 + 0.15 * np.sin(np.arange(w)[None, :] / 3.0 + rows / 7.0) + rng.normal(0, 0.05, size=(h, w))
+    gaps = (rows % plank) < 2  # dark lines between planks
+    value = np.clip(shade * grain * ~gaps + 0.3 * gaps, 0, 2)
+    floor = value[..., None] * np.array([48.0, 32.0, 22.0])
+    return on_floor(image, np.clip(floor, 0, 255))
+
+
+def patterned_floor(image: Image.Image) -> Image.Image:
+    """A tiled floor: light and dark square tiles, a twelfth of the long side each, with grey joints and noise."""
+    w, h = image.size
+    rng = np.random.default_rng(1)
+    tile = max(16, max(w, h) // 12)
+    rows, columns = np.arange(h)[:, None], np.arange(w)[None, :]
+    light = ((rows // tile + columns // tile) % 2 == 0)[..., None]
+    floor = np.where(light, np.array([205.0, 195.0, 170.0]), np.array([95.0, 60.0, 45.0]))
+    joints = ((rows % tile) < 3) | ((columns % tile) < 3)
+    floor = np.where(joints[..., None], 130.0, floor) + rng.normal(0, 8, size=(h, w, 1))
+    return on_floor(image, np.clip(floor, 0, 255))
+
+
 Box = tuple[float, float, float, float]
 
 
@@ -96,6 +149,9 @@ def weapon_variants(image: Image.Image) -> Iterator[tuple[str, bytes]]:
         "loose_padding": lambda: jpeg(loose_padding(web)),
         "exif_rotation": lambda: exif_rotated(web),
         "blur": lambda: jpeg(blurred(web)),
+        "part_fills_frame": lambda: jpeg(part_filling_the_frame(web)),
+        "dark_floor": lambda: jpeg(dark_floor(web)),
+        "patterned_floor": lambda: jpeg(patterned_floor(web)),
     }
     for name, make in made.items():
         yield name, make()

@@ -12,18 +12,18 @@ A small photo is never refused for its size: a strip of markings 32 px tall is r
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from PIL import Image
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from basegun.answering.alarm.markings import Findings, MarkingRules
-from basegun.answering.alarm.quality import MIN_SHORT_SIDE_PX, Quality, assess
-from basegun.catalog.texts import DATA_DIR, LANGUAGES, Text, fill, same
+from basegun.answering.alarm.quality import MIN_SHORT_SIDE_PX, Problem, Quality, assess
+from basegun.catalog.texts import DATA_DIR, LANGUAGES, CheckedText, Text, exactly, fill, load_model, same
 from basegun.inference.imaging import Limits, decode
 from basegun.networks.ocr.reader import TextLine, TextReader
 
@@ -32,27 +32,28 @@ if TYPE_CHECKING:  # the markings reader's parser uses the alarm rules: imported
 
 Status = Literal["listed_alarm_model", "blank_firing_mark", "no_alarm_marking", "no_text", "unreadable"]
 STATUSES: tuple[Status, ...] = ("listed_alarm_model", "blank_firing_mark", "no_alarm_marking", "no_text", "unreadable")
+PROBLEMS: tuple[Problem, ...] = get_args(Problem)
 # The shortest listed marking ("R2") has two characters: a line with fewer letters and digits cannot carry one.
 MIN_CHARACTERS = 2
 
 
-@dataclass(frozen=True)
-class AlarmTexts:
-    """The user-facing texts of the check, from `basegun/data/alarm_check.json`."""
+class AlarmTexts(BaseModel):
+    """The user-facing texts of the check, from `basegun/data/alarm_check.json`, checked by pydantic: a summary and
+    an advice for every status, a text for every photo problem, each in every language."""
 
-    answers: dict[str, dict[str, Text]]
-    problems: dict[str, Text]
-    airsoft_hint: Text
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    description: str = ""
+    answers: Annotated[
+        dict[str, Annotated[dict[str, CheckedText], AfterValidator(exactly(("summary", "advice")))]],
+        AfterValidator(exactly(STATUSES)),
+    ]
+    problems: Annotated[dict[str, CheckedText], AfterValidator(exactly(PROBLEMS))]
+    airsoft_hint: CheckedText
 
     @classmethod
     def load(cls, path: Path = DATA_DIR / "alarm_check.json") -> AlarmTexts:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        texts = cls(data["answers"], data["problems"], data["airsoft_hint"])
-        for status in STATUSES:
-            for part in ("summary", "advice"):
-                if set(texts.answers.get(status, {}).get(part, {})) != set(LANGUAGES):
-                    raise ValueError(f"{path}: answers.{status}.{part} needs a text in each of {LANGUAGES}")
-        return texts
+        return load_model(cls, path)
 
 
 @dataclass(frozen=True)
