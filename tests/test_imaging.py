@@ -91,6 +91,11 @@ def test_decode_reduces_large_jpeg_to_the_detail_asked() -> None:
     assert decode(data).image.size == (4000, 3000)
 
 
+def test_decode_asked_for_no_detail_gives_libjpegs_smallest_scale() -> None:
+    data = encode(landscape(4000, 3000), "JPEG", quality=85)
+    assert decode(data, detail=Detail()).image.size == (500, 375)  # once a ZeroDivisionError inside Pillow
+
+
 def _code(data: bytes, limits: Limits | None = None) -> str:
     with pytest.raises(ImageRejected) as caught:
         decode(data, limits or Limits())

@@ -329,3 +329,20 @@ def test_the_purge_job_deletes_expired_results_and_batches(service_at: Callable[
         return kept, rows, jobs.store.objects.exists(f"batches/{batch_id}/report.json")
 
     assert wait_for(left, lambda counts: counts == (0, 0, False), timeout=60) == (0, 0, False)
+
+
+def test_an_embedded_service_never_loads_the_postgresql_job_queue(tmp_path: Path) -> None:
+    """One process on SQLite starts, migrates and answers without importing procrastinate (memory and start time)."""
+    program = (
+        "import sys\n"
+        "from fastapi.testclient import TestClient\n"
+        "from api.app import create_app\n"
+        "from basegun.settings import Settings\n"
+        f"with TestClient(create_app(Settings(data_dir={str(tmp_path / 'data')!r}))) as client:\n"
+        "    assert client.get('/readyz').status_code == 200\n"
+        "print(sorted(name for name in sys.modules if name.split('.')[0] in ('procrastinate', 'psycopg')))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"

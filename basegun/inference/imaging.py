@@ -111,7 +111,7 @@ def decode(data: bytes, limits: Limits = DEFAULT_LIMITS, detail: Detail = FULL_D
 def _draft(image: Image.Image, detail: Detail) -> None:
     """Ask libjpeg for the smallest DCT scale (1/2, 1/4, 1/8) that still keeps the detail asked for."""
     short, long = min(image.size), max(image.size)
-    factor = max(detail.min_short_side / short, detail.min_long_side / long)
+    factor = max(detail.min_short_side / short, detail.min_long_side / long, 1 / 8)  # 1/8: libjpeg's smallest
     if factor >= 1:
         return
     image.draft("RGB", (math.ceil(image.width * factor), math.ceil(image.height * factor)))

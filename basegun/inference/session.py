@@ -31,11 +31,16 @@ class OnnxSession:
     Loading verifies the file's sha256 and that the network's input matches the manifest, so a missing, corrupt or
     mismatched model stops start-up with one line naming the file rather than failing at the first request.
     `run` is thread-safe (ONNX Runtime sessions are).
+
+    `memory_arena`: ONNX Runtime's arena keeps the largest activations a network ever needed, for as long as the
+    process lives. It pays for the network that runs on every photo; the measuring, detecting and reading networks
+    run on a few photos each with large activations, and without it give their memory back after each run (the
+    serving process's peak RSS in BENCHMARKS.md).
     """
 
     _lock = threading.Lock()
 
-    def __init__(self, manifest: Manifest, intra_op_threads: int = 1) -> None:
+    def __init__(self, manifest: Manifest, intra_op_threads: int = 1, memory_arena: bool = True) -> None:
         self.manifest = manifest
         path = manifest.onnx_path
         if not path.is_file():
@@ -49,6 +54,7 @@ class OnnxSession:
         options.intra_op_num_threads = intra_op_threads
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.enable_cpu_mem_arena = memory_arena
         try:
             with self._lock:
                 self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
@@ -62,8 +68,8 @@ class OnnxSession:
         )
 
     @classmethod
-    def from_manifest_path(cls, path: Path, intra_op_threads: int = 1) -> OnnxSession:
-        return cls(Manifest.load(path), intra_op_threads)
+    def from_manifest_path(cls, path: Path, intra_op_threads: int = 1, memory_arena: bool = True) -> OnnxSession:
+        return cls(Manifest.load(path), intra_op_threads, memory_arena)
 
     def _check_input(self, path: Path) -> None:
         inputs = self._session.get_inputs()

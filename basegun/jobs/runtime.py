@@ -12,6 +12,7 @@ import signal
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -19,9 +20,11 @@ from basegun.batch.store import BatchStore
 from basegun.batch.work import BatchWork
 from basegun.jobs import logs
 from basegun.jobs.embedded import EmbeddedRunner
-from basegun.jobs.queue import ProcrastinateQueue, ProcrastinateWorkers
 from basegun.jobs.tasks import Tasks
 from basegun.service import Basegun
+
+if TYPE_CHECKING:  # procrastinate is imported only where PostgreSQL is used: an embedded service never loads it
+    from basegun.jobs.queue import ProcrastinateQueue, ProcrastinateWorkers
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +77,8 @@ class Jobs:
                     purge_every=settings.purge_every_seconds,
                 )
         else:
+            from basegun.jobs.queue import ProcrastinateQueue, ProcrastinateWorkers
+
             self.queue = ProcrastinateQueue(
                 settings.database, settings.purge_every_seconds, settings.mail_retry_seconds
             )

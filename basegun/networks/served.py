@@ -37,11 +37,12 @@ class Models:
     def load(cls, settings: Settings) -> Models:
         """Load and verify every model; raises `ModelUnavailable` naming the first bad file."""
 
-        def session(manifest: str) -> OnnxSession:
-            return OnnxSession.from_manifest_path(settings.manifest_path(manifest), settings.intra_op_threads)
+        def session(manifest: str, memory_arena: bool = False) -> OnnxSession:
+            path = settings.manifest_path(manifest)
+            return OnnxSession.from_manifest_path(path, settings.intra_op_threads, memory_arena)
 
         return cls(
-            typology=TypologyClassifier(session(settings.typology_manifest)),
+            typology=TypologyClassifier(session(settings.typology_manifest, memory_arena=True)),  # every photo
             weapons=WeaponDetector(session(settings.keypoints_manifest)),
             card=CardDetector(session(settings.card_manifest)),
             text_detector=TextDetector(session(settings.ocr_detector_manifest)),

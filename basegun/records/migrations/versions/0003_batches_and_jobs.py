@@ -10,7 +10,6 @@ Revises: 0002
 
 import sqlalchemy as sa
 from alembic import op
-from procrastinate.schema import SchemaManager
 
 revision = "0003"
 down_revision = "0002"
@@ -52,6 +51,8 @@ def upgrade() -> None:
     )
     bind = op.get_bind()
     if bind.dialect.name == "postgresql" and not sa.inspect(bind).has_table("procrastinate_jobs"):
+        from procrastinate.schema import SchemaManager  # PostgreSQL only: SQLite services never load procrastinate
+
         bind.connection.driver_connection.execute(SchemaManager.get_schema())  # type: ignore[union-attr]
 
 
