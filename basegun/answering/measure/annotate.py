@@ -6,16 +6,12 @@ axis, and both lengths written with their uncertainty. Only pixels leave: the JP
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from basegun.answering.measure.geometry import BARREL_REAR, MUZZLE
+from basegun.answering.measure.measurement import Measurement
 from basegun.inference.imaging import encode_jpeg
-
-if TYPE_CHECKING:
-    from basegun.answering.measure.measurer import Measurement
 
 LONG_SIDE = 1200
 CARD = (255, 221, 0)
