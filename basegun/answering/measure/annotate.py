@@ -58,7 +58,7 @@ def annotate(canvas: Image.Image, photo_size: tuple[int, int], measurement: Meas
         draw.ellipse((x - 2 * unit, y - 2 * unit, x + 2 * unit, y + 2 * unit), fill=POINT, outline=INK, width=1)
 
     font = ImageFont.load_default(size=6 * unit)
-    m = measurement
+    m = measurement.exact
     lines = [
         (OVERALL, "Longueur totale / overall", m.overall_length_cm, m.overall_uncertainty_cm),
         (BARREL, "Canon / barrel", m.barrel_length_cm, m.barrel_uncertainty_cm),

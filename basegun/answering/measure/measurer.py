@@ -6,9 +6,10 @@ import math
 from concurrent.futures import Future
 from dataclasses import replace
 
+from basegun.answering.answer_models import MeasurementAnswer
 from basegun.answering.measure.annotate import annotate, reduced_copy
 from basegun.answering.measure.geometry import View, points_left, weapon_lengths
-from basegun.answering.measure.measurement import Measurement
+from basegun.answering.measure.measurement import Measurement, legal_answer, points
 from basegun.answering.measure.refusals import refuse
 from basegun.answering.measure.uncertainty import ErrorModel
 from basegun.catalog.lengths import LengthRule, apply_length_rule
@@ -84,7 +85,12 @@ class Measurer:
         overall_uncertainty = self.errors.length_uncertainty(overall, scale_error, point_sigma, cm_per_px)
         barrel_uncertainty = self.errors.length_uncertainty(barrel, scale_error, point_sigma, cm_per_px)
 
-        measurement = Measurement(
+        verdict = (
+            apply_length_rule(rule, overall, barrel, overall_uncertainty, barrel_uncertainty)
+            if rule is not None
+            else None
+        )
+        exact = MeasurementAnswer(
             overall_length_cm=overall,
             barrel_length_cm=barrel,
             overall_uncertainty_cm=overall_uncertainty,
@@ -92,18 +98,13 @@ class Measurer:
             card_confidence=card.confidence,
             weapon_confidence=weapon.score,
             card_size_px=(card.long_side / view.scale, card.short_side / view.scale),
-            card_corners=view.to_photo(card.corners),
-            keypoints=view.to_photo(weapon.keypoints),
-            rear_on_axis=view.to_photo(lengths.rear_on_axis[None])[0],
-            keypoint_names=tuple(self.weapons.keypoint_names),
+            card_corners=points(view.to_photo(card.corners)),
+            keypoints=dict(zip(self.weapons.keypoint_names, points(view.to_photo(weapon.keypoints)), strict=True)),
             typology=typology,
             length_rule=rule.key if rule is not None else None,
-            verdict=(
-                apply_length_rule(rule, overall, barrel, overall_uncertainty, barrel_uncertainty)
-                if rule is not None
-                else None
-            ),
+            legal=legal_answer(verdict),
         )
+        measurement = Measurement(exact, rear_on_axis=view.to_photo(lengths.rear_on_axis[None])[0], verdict=verdict)
         if drawing is None:
             return measurement
         return replace(measurement, annotated_jpeg=annotate(drawing.result(), photo.original_size, measurement))
