@@ -84,8 +84,8 @@ def lengths(measurer: Measurer) -> None:
                 except MeasurementRefused as refusal:
                     found[way][row["path"], variant] = refusal.code
                     continue
-                lengths = np.array([result.overall_length_cm, result.barrel_length_cm])
-                uncertainty = np.array([result.overall_uncertainty_cm, result.barrel_uncertainty_cm])
+                lengths = np.array([result.exact.overall_length_cm, result.exact.barrel_length_cm])
+                uncertainty = np.array([result.exact.overall_uncertainty_cm, result.exact.barrel_uncertainty_cm])
                 found[way][row["path"], variant] = (lengths, uncertainty)
     keys = list(found["full decode"])
     both = [k for k in keys if all(not isinstance(found[way][k], str) for way in ways)]

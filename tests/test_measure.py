@@ -69,8 +69,8 @@ def test_measure_lengths_within_tolerance_on_labelled_photos(
     for row in measured_rows(labels):
         result = measurer.measure(decode((photos / row["path"]).read_bytes(), detail=measurer.detail))
         errors[row["path"]] = (
-            round(result.overall_length_cm - float(row["overall_length_cm"]), 1),
-            round(result.barrel_length_cm - float(row["barrel_length_cm"]), 1),
+            round(result.exact.overall_length_cm - float(row["overall_length_cm"]), 1),
+            round(result.exact.barrel_length_cm - float(row["barrel_length_cm"]), 1),
         )
     outside = {path: error for path, error in errors.items() if max(map(abs, error)) > TOLERANCE_CM}
     assert outside == {}, f"errors (overall, barrel) in cm: {errors}"
@@ -84,8 +84,8 @@ def test_measure_uncertainty_covers_the_true_lengths(
     for row in measured_rows(labels):
         result = measurer.measure(decode((photos / row["path"]).read_bytes(), detail=measurer.detail), annotated=False)
         for name, value, uncertainty in (
-            ("overall", result.overall_length_cm, result.overall_uncertainty_cm),
-            ("barrel", result.barrel_length_cm, result.barrel_uncertainty_cm),
+            ("overall", result.exact.overall_length_cm, result.exact.overall_uncertainty_cm),
+            ("barrel", result.exact.barrel_length_cm, result.exact.barrel_uncertainty_cm),
         ):
             assert 0 < uncertainty < 15, (row["path"], name, uncertainty)
             if abs(value - float(row[f"{name}_length_cm"])) > uncertainty:
@@ -119,8 +119,8 @@ def test_measure_turned_photo_gives_same_lengths(measurer: Measurer, photos: Pat
     upright = measurer.measure(photo, annotated=False)
     turned_image = photo.image.transpose(TURNS[degrees])
     turned = measurer.measure(with_image(turned_image), annotated=False)
-    assert abs(turned.overall_length_cm - upright.overall_length_cm) <= 1
-    assert abs(turned.barrel_length_cm - upright.barrel_length_cm) <= 1
+    assert abs(turned.exact.overall_length_cm - upright.exact.overall_length_cm) <= 1
+    assert abs(turned.exact.barrel_length_cm - upright.exact.barrel_length_cm) <= 1
     # The points are given in the turned photo's own pixels: the muzzle is where the turn took it.
     x, y = upright.keypoints[MUZZLE]
     width, height = photo.image.size
@@ -137,8 +137,11 @@ def test_measure_from_reduced_decode_gives_full_size_pixels(measurer: Measurer, 
     size = max(full.image.size)
     assert np.abs(from_reduced.keypoints - from_full.keypoints).max() < 0.01 * size
     assert np.abs(from_reduced.card_corners - from_full.card_corners).max() < 0.01 * size
-    assert from_reduced.card_size_px == pytest.approx(from_full.card_size_px, rel=0.02)
-    assert abs(from_reduced.overall_length_cm - from_full.overall_length_cm) <= from_full.overall_uncertainty_cm / 2
+    assert from_reduced.exact.card_size_px == pytest.approx(from_full.exact.card_size_px, rel=0.02)
+    assert (
+        abs(from_reduced.exact.overall_length_cm - from_full.exact.overall_length_cm)
+        <= from_full.exact.overall_uncertainty_cm / 2
+    )
     annotated = Image.open(io.BytesIO(from_reduced.annotated_jpeg or b""))
     assert max(annotated.size) == 1200
 
@@ -163,7 +166,7 @@ def test_measure_two_agreeing_cards_give_the_same_lengths(measurer: Measurer, ph
     photo = load_full(photos, "levier.jpg")
     single = measurer.measure(photo, annotated=False)
     double = measurer.measure(with_image(paste_card_copy(photo.image, single, 1.0)), annotated=False)
-    assert abs(double.overall_length_cm - single.overall_length_cm) <= 1
+    assert abs(double.exact.overall_length_cm - single.exact.overall_length_cm) <= 1
 
 
 def test_measure_refuses_cards_that_disagree(measurer: Measurer, photos: Path) -> None:
@@ -179,8 +182,8 @@ def test_measure_length_rule_straddling_threshold_is_undecided(
     result = measurer.measure(
         load(measurer, photos, "verrou.jpg"), "epaule_a_verrou", length_rule_of(catalog, "epaule_a_verrou")
     )
-    assert result.length_rule == "L"
-    assert result.barrel_length_cm - result.barrel_uncertainty_cm < 55 < result.barrel_length_cm
+    assert result.exact.length_rule == "L"
+    assert result.exact.barrel_length_cm - result.exact.barrel_uncertainty_cm < 55 < result.exact.barrel_length_cm
     assert result.verdict is not None
     assert result.verdict.decided is False
     assert result.verdict.categories == ("B", "C")

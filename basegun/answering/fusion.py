@@ -55,4 +55,4 @@ def best_measurement(measurements: Sequence[Measurement]) -> Measurement | None:
     """The measurement with the smallest combined uncertainty (the one closest to settling the length rule)."""
     if not measurements:
         return None
-    return min(measurements, key=lambda m: m.overall_uncertainty_cm + m.barrel_uncertainty_cm)
+    return min(measurements, key=lambda m: m.exact.overall_uncertainty_cm + m.exact.barrel_uncertainty_cm)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import boto3
@@ -41,6 +42,20 @@ def _is_missing(exc: ClientError) -> bool:
     return str(exc.response.get("Error", {}).get("Code")) in _MISSING
 
 
+@contextmanager
+def _asking(key: str | None = None) -> Iterator[None]:
+    """boto3's errors as the store's: `ObjectMissing` where S3 says `key` is not there (when a key is named), else
+    `StoreUnavailable`."""
+    try:
+        yield
+    except ClientError as exc:
+        if key is not None and _is_missing(exc):
+            raise ObjectMissing(f"No object {key!r}.") from None
+        raise _unavailable(exc) from exc
+    except BotoCoreError as exc:
+        raise _unavailable(exc) from exc
+
+
 class S3Store:
     """Objects in `bucket`, each key under `prefix/` when a prefix is given; the client is thread-safe and shared."""
 
@@ -55,63 +70,46 @@ class S3Store:
 
     def put(self, key: str, data: bytes) -> None:
         name = self._name(key)
-        try:
+        with _asking():
             self.client.put_object(Bucket=self.bucket, Key=name, Body=data)
-        except (BotoCoreError, ClientError) as exc:
-            raise _unavailable(exc) from exc
 
     def get(self, key: str) -> bytes:
         name = self._name(key)
-        try:
+        with _asking(key):
             body = self.client.get_object(Bucket=self.bucket, Key=name)["Body"]
             try:
                 return bytes(body.read())
             finally:
                 body.close()
-        except ClientError as exc:
-            if _is_missing(exc):
-                raise ObjectMissing(f"No object {key!r}.") from None
-            raise _unavailable(exc) from exc
-        except BotoCoreError as exc:
-            raise _unavailable(exc) from exc
 
     def exists(self, key: str) -> bool:
         name = self._name(key)
         try:
-            self.client.head_object(Bucket=self.bucket, Key=name)
-        except ClientError as exc:
-            if _is_missing(exc):
-                return False
-            raise _unavailable(exc) from exc
-        except BotoCoreError as exc:
-            raise _unavailable(exc) from exc
+            with _asking(key):
+                self.client.head_object(Bucket=self.bucket, Key=name)
+        except ObjectMissing:
+            return False
         return True
 
     def keys(self, prefix: str) -> Iterator[str]:
         start = self._name(prefix.strip("/")) + "/" if prefix.strip("/") else self.prefix
         pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=start)
-        try:
+        with _asking():
             for page in pages:
                 for item in page.get("Contents", []):
                     yield item["Key"][len(self.prefix) :]
-        except (BotoCoreError, ClientError) as exc:
-            raise _unavailable(exc) from exc
 
     def delete(self, key: str) -> None:
         name = self._name(key)
-        try:
+        with _asking():
             self.client.delete_object(Bucket=self.bucket, Key=name)  # S3 answers 204 for a key already gone
-        except (BotoCoreError, ClientError) as exc:
-            raise _unavailable(exc) from exc
 
     def delete_prefix(self, prefix: str) -> int:
         names = [self.prefix + key for key in self.keys(prefix)]
         for start in range(0, len(names), _DELETE_BATCH):
             batch = [{"Key": name} for name in names[start : start + _DELETE_BATCH]]
-            try:
+            with _asking():
                 answer = self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True})
-            except (BotoCoreError, ClientError) as exc:
-                raise _unavailable(exc) from exc
             if errors := answer.get("Errors"):
                 raise StoreUnavailable(f"The object store kept {len(errors)} objects: {errors[0].get('Code')}")
         return len(names)

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import PHONE, App
+from tests.browser.steps import send_photo
 from tests.conftest import LiveServer
 from tests.images import encode, landscape, wall
 from tests.oidc_provider import OidcProvider
@@ -167,9 +168,7 @@ def test_agent_sends_the_markings_read_and_corrected(visit: Any, texts: dict, ph
     agent = visit()
     sign_in(agent, texts, "Camille Agent")
     agent.open("markings")
-    agent.choose_photo("markings", photos / "alarm" / "alarm_gun_blow_f92.jpg")
-    agent.heading(fr["markings"]["review_title"])
-    agent.page.get_by_role("button", name=fr["photo"]["send"]).click()
+    send_photo(agent, fr, "markings", photos / "alarm" / "alarm_gun_blow_f92.jpg")
     agent.heading(fr["markings"]["result_title"])
     labels = fr["markings"]["field"]
     agent.page.get_by_label(labels["model"]).fill("F92 Auto")

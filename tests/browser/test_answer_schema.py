@@ -11,7 +11,7 @@ import httpx
 import jsonschema_rs
 import pytest
 
-from tests.browser.test_webapp import get_json
+from tests.browser.steps import get_json
 
 if TYPE_CHECKING:
     from tests.browser.conftest import App

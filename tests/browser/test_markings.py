@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from playwright.sync_api import expect
+
+from tests.browser.steps import identify, offline_at_home, send_photo, starts
 
 if TYPE_CHECKING:
     from tests.browser.conftest import App
@@ -15,25 +16,16 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 
-def starts(text: str) -> re.Pattern[str]:
-    return re.compile("^" + re.escape(text))
-
-
 def test_markings_read_confirm_correct(app: App, photos: Path, texts: dict, live_server: Any) -> None:
     fr = texts["fr"]
     page = app.page
     app.start_as(fr["role"]["police"])
-    page.get_by_role("link", name=starts(fr["home"]["identify"])).click()
-    app.choose_photo("identify", photos / "typology" / "pistolet_semi_auto.jpg")
-    page.get_by_role("button", name=fr["photo"]["send"]).click()
-    app.heading(fr["result"]["title"])
+    identify(app, fr, photos / "typology" / "pistolet_semi_auto.jpg")
 
     page.get_by_role("link", name=starts(fr["next"]["markings"])).click()
     app.heading(fr["markings"]["title"])
     app.shot("30-markings-tips")
-    app.choose_photo("markings", photos / "alarm" / "alarm_gun_blow_f92.jpg")
-    app.heading(fr["markings"]["review_title"])
-    page.get_by_role("button", name=fr["photo"]["send"]).click()
+    send_photo(app, fr, "markings", photos / "alarm" / "alarm_gun_blow_f92.jpg")
     app.heading(fr["markings"]["result_title"])
 
     labels = fr["markings"]["field"]
@@ -70,14 +62,10 @@ def test_markings_photo_waits_offline(app_without_worker: App, photos: Path, tex
     app = app_without_worker
     fr = texts["fr"]
     page = app.page
-    app.start_as(fr["role"]["police"])
-    app.heading(fr["home"]["title"])
-    app.context.set_offline(True)
+    offline_at_home(app, fr)
     app.open("markings")
     app.heading(fr["markings"]["title"], focused=False)
-    app.choose_photo("markings", photos / "alarm" / "alarm_gun_blow_f92.jpg")
-    app.heading(fr["markings"]["review_title"])
-    page.get_by_role("button", name=fr["photo"]["send"]).click()
+    send_photo(app, fr, "markings", photos / "alarm" / "alarm_gun_blow_f92.jpg")
     app.heading(fr["photo"]["waiting_title"])
     app.context.set_offline(False)
     app.heading(fr["markings"]["result_title"])

@@ -22,7 +22,7 @@ from basegun.inference.imaging import Detail, Limits, decode
 from basegun.inference.preprocess import normalise, shorter_side_center_crop
 from basegun.networks.served import Models
 from tests.browser.in_browser import derived_photo, in_browser
-from tests.browser.test_webapp import get_json, reload_offline, starts
+from tests.browser.steps import get_json, reload_offline, send_photo, starts
 
 if TYPE_CHECKING:
     from tests.browser.conftest import App
@@ -83,9 +83,7 @@ def test_offline_identification_then_queued_measurement_sent_when_back(
     page.get_by_role("link", name=starts(fr["home"]["identify"])).click()
     app.heading(fr["identify"]["title"])
     expect(page.locator("main")).to_contain_text(fr["offline"]["picker_here"])
-    app.choose_photo("identify", photo)
-    app.heading(fr["identify"]["review_title"])
-    page.get_by_role("button", name=fr["photo"]["send"]).click()
+    send_photo(app, fr, "identify", photo)
 
     app.heading(fr["result"]["title"])
     expect(page.locator(".result-card .result-main")).to_have_text(label)
@@ -100,9 +98,7 @@ def test_offline_identification_then_queued_measurement_sent_when_back(
     page.get_by_role("link", name=starts(fr["next"]["measure"])).click()
     app.heading(fr["measure"]["title"])
     expect(main).to_contain_text(fr["photo"]["offline_text"])
-    app.choose_photo("measure", photos / "measure" / "pompe.jpg")
-    app.heading(fr["measure"]["review_title"])
-    page.get_by_role("button", name=fr["photo"]["send"]).click()
+    send_photo(app, fr, "measure", photos / "measure" / "pompe.jpg")
     app.heading(fr["photo"]["waiting_title"])
     app.shot("42-offline-measure-waiting")
     with page.expect_response("**/api/v1/measure") as sent:
@@ -127,9 +123,7 @@ def test_service_failing_answers_on_the_phone_then_the_service_checks_it(
         lambda route: route.fulfill(status=503, content_type="application/problem+json", body=json.dumps(problem)),
     )
     page.get_by_role("link", name=starts(fr["home"]["identify"])).click()
-    app.choose_photo("identify", photos / "typology" / "revolver.jpg")
-    app.heading(fr["identify"]["review_title"])
-    page.get_by_role("button", name=fr["photo"]["send"]).click()
+    send_photo(app, fr, "identify", photos / "typology" / "revolver.jpg")
     app.heading(fr["result"]["title"])
     expect(page.locator(".result-card")).to_contain_text("Revolver")
     expect(page.locator("main")).to_contain_text(fr["offline"]["answered_here"])

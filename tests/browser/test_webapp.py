@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import re
-import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
+from tests.browser.steps import (
+    another_photo,
+    get_json,
+    identify,
+    offline_at_home,
+    refused,
+    reload_offline,
+    send_photo,
+    starts,
+)
 from tests.images import skimage_photo
 
 if TYPE_CHECKING:
@@ -20,28 +27,8 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.browser
 
 
-def starts(text: str) -> re.Pattern[str]:
-    """An accessible name that starts with `text` (big buttons add a hint after their label)."""
-    return re.compile("^" + re.escape(text))
-
-
-def get_json(url: str) -> Any:
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return json.load(response)
-
-
 def routes(live_server: Any) -> set[str]:
     return set(get_json(f"{live_server.url}/openapi.json")["paths"])
-
-
-def identify(app: App, fr: dict[str, Any], photo: Path) -> None:
-    """From the home screen: photo tips, choose the photo, check it, send it, wait for the result."""
-    app.page.get_by_role("link", name=starts(fr["home"]["identify"])).click()
-    app.heading(fr["identify"]["title"])
-    app.choose_photo("identify", photo)
-    app.heading(fr["identify"]["review_title"])
-    app.page.get_by_role("button", name=fr["photo"]["send"]).click()
-    app.heading(fr["result"]["title"])
 
 
 def test_identify_revolver_end_to_end(app: App, photos: Path, texts: dict, live_server: Any) -> None:
@@ -100,15 +87,10 @@ def test_identify_text_file_shows_french_error_and_recovers(
     app.shot("08-review-not-a-photo")
     page.get_by_role("button", name=fr["photo"]["send"]).click()
 
-    app.heading(fr["photo"]["failed_title"])
-    expect(page.get_by_role("alert")).to_have_text(fr["errors"]["unsupported_format"])
+    refused(app, fr, "unsupported_format")
     app.shot("09-error-not-a-photo")
 
-    page.get_by_role("button", name=fr["photo"]["other"]).click()
-    app.heading(fr["identify"]["title"])
-    app.choose_photo("identify", photos / "typology" / "revolver.jpg")
-    app.heading(fr["identify"]["review_title"])
-    page.get_by_role("button", name=fr["photo"]["send"]).click()
+    another_photo(app, fr, "identify", photos / "typology" / "revolver.jpg")
     app.heading(fr["result"]["title"])
     expect(page.locator(".result-card")).to_contain_text("Revolver")
 
@@ -157,22 +139,6 @@ def test_secure_cannot_do_step_stops_and_advises_expert(app: App, texts: dict, l
     app.heading("Étape 4 sur " + str(len(pistol["securing"]["common_steps"]) + len(variant["steps"])))
 
 
-def reload_offline(page: Any) -> None:
-    """Reload with the network cut: the service worker must answer.
-
-    Seen twice in about fifteen runs of the whole suite (never alone): headless Chromium's first navigation after the
-    context goes offline sometimes skips a worker that has just started and fails with ERR_INTERNET_DISCONNECTED. One
-    more attempt is allowed; a worker that cannot serve the page fails both.
-    """
-    try:
-        page.reload()
-    except PlaywrightError as error:
-        if "ERR_INTERNET_DISCONNECTED" not in str(error):
-            raise
-        page.wait_for_timeout(1000)
-        page.reload()
-
-
 def test_offline_securing_guide_still_opens(app: App, photos: Path, texts: dict, live_server: Any) -> None:
     fr = texts["fr"]
     page = app.page
@@ -207,15 +173,11 @@ def test_offline_photo_waits_and_is_sent_when_back_online(app_without_worker: Ap
     app = app_without_worker
     fr = texts["fr"]
     page = app.page
-    app.start_as(fr["role"]["police"])
-    app.heading(fr["home"]["title"])
-    app.context.set_offline(True)
+    offline_at_home(app, fr)
     page.get_by_role("link", name=starts(fr["home"]["identify"])).click()
     app.heading(fr["identify"]["title"])
     expect(page.locator("main")).to_contain_text(fr["photo"]["offline_text"])
-    app.choose_photo("identify", photos / "typology" / "revolver.jpg")
-    app.heading(fr["identify"]["review_title"])
-    page.get_by_role("button", name=fr["photo"]["send"]).click()
+    send_photo(app, fr, "identify", photos / "typology" / "revolver.jpg")
     app.heading(fr["photo"]["waiting_title"])
     app.shot("16-offline-waiting")
     app.context.set_offline(False)
@@ -292,9 +254,7 @@ def test_pistol_replica_then_alarm_check_gives_category_c(
     page.get_by_role("link", name=starts(fr["next"]["alarm"])).click()
     app.heading(fr["alarm"]["title"])
     app.shot("21-alarm-tips")
-    app.choose_photo("alarm", photos / "alarm" / "alarm_gun_blow_f92.jpg")
-    app.heading(fr["alarm"]["review_title"])
-    page.get_by_role("button", name=fr["photo"]["send"]).click()
+    send_photo(app, fr, "alarm", photos / "alarm" / "alarm_gun_blow_f92.jpg")
     app.heading(fr["alarm"]["result_title"])
     main = page.locator("main")
     expect(main).to_contain_text(fr["alarm"]["verdict_listed_alarm_model"])
@@ -328,17 +288,10 @@ def test_long_gun_with_card_shows_both_lengths(app: App, photos: Path, texts: di
     page.get_by_role("link", name=starts(fr["next"]["measure"])).click()
     app.heading(fr["measure"]["title"])
     app.shot("25-measure-tips")
-    app.choose_photo("measure", photos / "measure" / "noCard.jpg")
-    app.heading(fr["measure"]["review_title"])
-    page.get_by_role("button", name=fr["photo"]["send"]).click()
-    app.heading(fr["photo"]["failed_title"])
-    expect(page.get_by_role("alert")).to_have_text(fr["errors"]["no_card"])
+    send_photo(app, fr, "measure", photos / "measure" / "noCard.jpg")
+    refused(app, fr, "no_card")
     app.shot("26-measure-no-card")
-    page.get_by_role("button", name=fr["photo"]["other"]).click()
-    app.heading(fr["measure"]["title"])
-    app.choose_photo("measure", photos / "measure" / "pompe.jpg")
-    app.heading(fr["measure"]["review_title"])
-    page.get_by_role("button", name=fr["photo"]["send"]).click()
+    another_photo(app, fr, "measure", photos / "measure" / "pompe.jpg")
     app.heading(fr["measure"]["result_title"])
     expect(lengths.filter(has_text=fr["measure"]["overall"])).to_contain_text(re.compile(r"\d+,\d cm"))
     expect(lengths.filter(has_text=fr["measure"]["barrel"])).to_contain_text(re.compile(r"\d+,\d cm"))
@@ -382,8 +335,7 @@ def test_network_failure_offers_retry_with_same_photo(app_without_worker: App, p
     app.heading(fr["identify"]["review_title"])
     page.route("**/api/v1/identify", lambda route: route.abort("connectionreset"))
     page.get_by_role("button", name=fr["photo"]["send"]).click()
-    app.heading(fr["photo"]["failed_title"])
-    expect(page.get_by_role("alert")).to_have_text(fr["errors"]["network"])
+    refused(app, fr, "network")
     app.shot("29-error-network")
     page.unroute("**/api/v1/identify")
     page.get_by_role("button", name=fr["photo"]["retry"]).click()

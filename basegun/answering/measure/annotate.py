@@ -6,16 +6,12 @@ axis, and both lengths written with their uncertainty. Only pixels leave: the JP
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from basegun.answering.measure.geometry import BARREL_REAR, MUZZLE
+from basegun.answering.measure.measurement import Measurement
 from basegun.inference.imaging import encode_jpeg
-
-if TYPE_CHECKING:
-    from basegun.answering.measure.measurer import Measurement
 
 LONG_SIDE = 1200
 CARD = (255, 221, 0)
@@ -62,7 +58,7 @@ def annotate(canvas: Image.Image, photo_size: tuple[int, int], measurement: Meas
         draw.ellipse((x - 2 * unit, y - 2 * unit, x + 2 * unit, y + 2 * unit), fill=POINT, outline=INK, width=1)
 
     font = ImageFont.load_default(size=6 * unit)
-    m = measurement
+    m = measurement.exact
     lines = [
         (OVERALL, "Longueur totale / overall", m.overall_length_cm, m.overall_uncertainty_cm),
         (BARREL, "Canon / barrel", m.barrel_length_cm, m.barrel_uncertainty_cm),

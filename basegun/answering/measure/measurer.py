@@ -2,78 +2,23 @@
 
 from __future__ import annotations
 
-import base64
 import math
 from concurrent.futures import Future
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
-import numpy as np
-
-from basegun.answering.answer_models import LengthVerdictAnswer, MeasurementAnswer, Words
+from basegun.answering.answer_models import MeasurementAnswer
 from basegun.answering.measure.annotate import annotate, reduced_copy
 from basegun.answering.measure.geometry import View, points_left, weapon_lengths
+from basegun.answering.measure.measurement import Measurement, legal_answer, points
 from basegun.answering.measure.refusals import refuse
 from basegun.answering.measure.uncertainty import ErrorModel
-from basegun.catalog.lengths import LengthRule, LengthVerdict, apply_length_rule
+from basegun.catalog.lengths import LengthRule, apply_length_rule
 from basegun.catalog.typologies import Catalog
 from basegun.errors import InvalidRequest, MeasurementRefused
 from basegun.inference.imaging import Detail, Photo
 from basegun.inference.parallel import beside
 from basegun.networks.card_detector import CardDetection, CardDetector
 from basegun.networks.weapon_detector import WeaponDetection, WeaponDetector
-
-
-@dataclass(frozen=True)
-class Measurement:
-    """Lengths in cm with their uncertainty (± about 95 %), and where they were read, in photo pixels."""
-
-    overall_length_cm: float
-    barrel_length_cm: float
-    overall_uncertainty_cm: float
-    barrel_uncertainty_cm: float
-    card_confidence: float
-    weapon_confidence: float
-    card_size_px: tuple[float, float]  # long side, short side
-    card_corners: np.ndarray  # (4, 2)
-    keypoints: np.ndarray  # (4, 2): rear_end_a, rear_end_b, barrel_rear, muzzle
-    rear_on_axis: np.ndarray  # (2,): where the overall length ends, on the barrel axis
-    keypoint_names: tuple[str, ...]
-    typology: str | None = None
-    length_rule: str | None = None
-    verdict: LengthVerdict | None = None
-    annotated_jpeg: bytes | None = field(default=None, repr=False)
-
-    def answer(self, *, image: bool = True) -> MeasurementAnswer:
-        """The typed answer; `image=False` leaves out the annotated photo, which is not to be stored."""
-        verdict = self.verdict
-        return MeasurementAnswer(
-            overall_length_cm=round(self.overall_length_cm, 1),
-            barrel_length_cm=round(self.barrel_length_cm, 1),
-            overall_uncertainty_cm=round(self.overall_uncertainty_cm, 1),
-            barrel_uncertainty_cm=round(self.barrel_uncertainty_cm, 1),
-            card_confidence=round(self.card_confidence, 4),
-            weapon_confidence=round(self.weapon_confidence, 4),
-            card_size_px=(round(self.card_size_px[0], 1), round(self.card_size_px[1], 1)),
-            card_corners=_rounded(self.card_corners),
-            keypoints=dict(zip(self.keypoint_names, _rounded(self.keypoints), strict=True)),
-            typology=self.typology,
-            length_rule=self.length_rule,
-            legal=(
-                LengthVerdictAnswer(
-                    categories=list(verdict.categories), decided=verdict.decided, reason=Words(**verdict.reason)
-                )
-                if verdict is not None
-                else None
-            ),
-            annotated_image=self.annotated_image_url if image else None,
-        )
-
-    @property
-    def annotated_image_url(self) -> str | None:
-        """The annotated JPEG as a `data:` URL, or None when it was not drawn."""
-        if self.annotated_jpeg is None:
-            return None
-        return "data:image/jpeg;base64," + base64.b64encode(self.annotated_jpeg).decode("ascii")
 
 
 class Measurer:
@@ -140,7 +85,12 @@ class Measurer:
         overall_uncertainty = self.errors.length_uncertainty(overall, scale_error, point_sigma, cm_per_px)
         barrel_uncertainty = self.errors.length_uncertainty(barrel, scale_error, point_sigma, cm_per_px)
 
-        measurement = Measurement(
+        verdict = (
+            apply_length_rule(rule, overall, barrel, overall_uncertainty, barrel_uncertainty)
+            if rule is not None
+            else None
+        )
+        exact = MeasurementAnswer(
             overall_length_cm=overall,
             barrel_length_cm=barrel,
             overall_uncertainty_cm=overall_uncertainty,
@@ -148,18 +98,13 @@ class Measurer:
             card_confidence=card.confidence,
             weapon_confidence=weapon.score,
             card_size_px=(card.long_side / view.scale, card.short_side / view.scale),
-            card_corners=view.to_photo(card.corners),
-            keypoints=view.to_photo(weapon.keypoints),
-            rear_on_axis=view.to_photo(lengths.rear_on_axis[None])[0],
-            keypoint_names=tuple(self.weapons.keypoint_names),
+            card_corners=points(view.to_photo(card.corners)),
+            keypoints=dict(zip(self.weapons.keypoint_names, points(view.to_photo(weapon.keypoints)), strict=True)),
             typology=typology,
             length_rule=rule.key if rule is not None else None,
-            verdict=(
-                apply_length_rule(rule, overall, barrel, overall_uncertainty, barrel_uncertainty)
-                if rule is not None
-                else None
-            ),
+            legal=legal_answer(verdict),
         )
+        measurement = Measurement(exact, rear_on_axis=view.to_photo(lengths.rear_on_axis[None])[0], verdict=verdict)
         if drawing is None:
             return measurement
         return replace(measurement, annotated_jpeg=annotate(drawing.result(), photo.original_size, measurement))
@@ -226,10 +171,6 @@ class Measurer:
         """Seen pixels per view pixel: the coarser of the network's input and the photo itself."""
         network_per_px = network_size / max(view.pixels.shape[:2])
         return min(network_per_px, view.detail_per_px)
-
-
-def _rounded(points: np.ndarray) -> list[tuple[float, float]]:
-    return [(round(float(x), 1), round(float(y), 1)) for x, y in points]
 
 
 def length_rule_of(catalog: Catalog, typology: str) -> LengthRule:
