@@ -95,7 +95,7 @@ class FieldParser:
         maker, model, listed = self._listed(lines, findings)
         if maker.value is None:
             maker, found = self._maker(lines)
-            model = self._spelt(model, maker.value) if listed else self._model(lines, found)
+            model = self._spelt(model, maker.value) if listed else self._model(lines, found, calibre.line)
         serial = self._serial(lines)
         return Fields(maker, model, calibre, serial, marks, listed, blank_calibre, findings)
 
@@ -171,9 +171,11 @@ class FieldParser:
         read = line.field(maker.name, *span_of(line.free, hit.start, hit.end), match_quality(term, hit), take=False)
         return read, (maker, line, hit)
 
-    def _model(self, lines: list[WorkLine], found: tuple[Maker, WorkLine, Hit] | None) -> FieldRead:
+    def _model(
+        self, lines: list[WorkLine], found: tuple[Maker, WorkLine, Hit] | None, calibre_line: int | None
+    ) -> FieldRead:
         """The maker's own patterns first (the longest read: "M&P 9" before "M&P"), then a model written as such
-        ("MOD. 12")."""
+        ("MOD. 12"), then the maker's bare model number first on a line of its own (`_first_on_a_line`)."""
         patterns: tuple[ModelPattern, ...] = found[0].models if found else ()
         for group in (patterns, self.makers.generic_models):
             best: tuple[tuple[int, int, int], ModelPattern, WorkLine, Hit] | None = None
@@ -191,6 +193,33 @@ class FieldParser:
                 number = span_of(line.free, *pattern.number_span(hit.start, hit.end))
                 value = pattern.value(re.sub(r"[^0-9/-]", "", line.free[number[0] : number[1]]))
                 return line.field(value, *span, match_quality(pattern.term, hit))
+        return self._first_on_a_line(lines, found, calibre_line)
+
+    def _first_on_a_line(
+        self, lines: list[WorkLine], found: tuple[Maker, WorkLine, Hit] | None, calibre_line: int | None
+    ) -> FieldRead:
+        """A bare model number under the maker's name ("SAUER & SOHN" above "202  .300 WIN MAG"): one of the maker's
+        bare-number patterns (`after_maker`) standing first on another line, followed there by a word or the
+        calibre, with no more digits than a model number has. A number alone on its line (a serial number, a year)
+        or after other words, or without a maker read, is never a model."""
+        if found is None:
+            return FieldRead()
+        maker, maker_line, _ = found
+        for line in lines:
+            if line is maker_line:
+                continue
+            for pattern in maker.models:
+                if not pattern.after_maker:
+                    continue
+                for hit in pattern.find(line.free):
+                    start, end = span_of(line.free, hit.start, hit.end)
+                    number = span_of(line.free, *pattern.number_span(hit.start, hit.end))
+                    digits = re.sub(r"[^0-9]", "", line.free[number[0] : number[1]])
+                    followed = re.search("[A-Za-z]", line.text[end:]) or line.index == calibre_line
+                    first = not line.text[:start].strip()
+                    if first and followed and len(digits) <= self.makers.bare_model_digits:
+                        value = pattern.value(re.sub(r"[^0-9/-]", "", line.free[number[0] : number[1]]))
+                        return line.field(value, start, end, match_quality(pattern.term, hit))
         return FieldRead()
 
     def _serial(self, lines: list[WorkLine]) -> FieldRead:

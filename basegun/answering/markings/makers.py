@@ -122,10 +122,12 @@ class Maker:
 
 @dataclass(frozen=True)
 class MakerBook:
-    """Every maker, in the data file's order, and the model patterns of any maker."""
+    """Every maker, in the data file's order, the model patterns of any maker, and the most digits a bare model
+    number has (a longer number is a serial number)."""
 
     makers: tuple[Maker, ...]
     generic_models: tuple[ModelPattern, ...]
+    bare_model_digits: int
 
     @classmethod
     def load(cls, path: Path = DATA_DIR / "makers.json") -> MakerBook:
@@ -142,7 +144,8 @@ class MakerBook:
                     tuple(ModelPattern.of(m) for m in spec["models"]),
                 )
             )
-        return cls(tuple(makers), tuple(ModelPattern.of(m) for m in data["generic_models"]))
+        generic = tuple(ModelPattern.of(m) for m in data["generic_models"])
+        return cls(tuple(makers), generic, int(data["bare_models"]["max_digits"]))
 
     def named(self, name: str) -> Maker | None:
         wanted = compact(name)
