@@ -185,7 +185,7 @@ def create_app(settings: Settings | None = None, service: Basegun | None = None)
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST"],
+            allow_methods=["GET", "POST", "PUT"],
             allow_headers=["*"],
         )
     app.add_middleware(metrics.HttpMetrics)

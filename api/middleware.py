@@ -215,7 +215,8 @@ class BodyLimit:
 
 
 class RateLimit:
-    """A token bucket per client for the API's POST requests: `per_minute` units of cost, bursts up to that many.
+    """A token bucket per client for the API's requests that change something (POST, PUT): `per_minute` units of
+    cost, bursts up to that many.
 
     `cost_for(path)` weighs a request (a batch costs more than one photo). Clients come from `RequestContext`
     (trusted proxies, IPv6 by /64). Buckets that have filled up again are forgotten every `SWEEP_SECONDS`.
@@ -256,7 +257,7 @@ class RateLimit:
         self._swept = now
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limited = self.rate > 0 and scope["type"] == "http" and scope["method"] == "POST"
+        limited = self.rate > 0 and scope["type"] == "http" and scope["method"] in UNSAFE_METHODS
         cost = self.cost_for(scope["path"]) if limited else 0
         wait = self._take(scope.get(SCOPE_KEY, "unknown"), cost) if cost else 0.0
         if wait > 0:

@@ -84,7 +84,7 @@ Errors = dict[int, tuple[str, ...]]
 # The errors routes share, by what they do: each route's `responses=` merges those that apply to it.
 SERVICE: Errors = {503: ("model_unavailable",)}  # needs the loaded models (not yet, while the service starts)
 VALIDATION: Errors = {422: ("missing_field", "invalid_request")}  # takes parameters or a body
-# A POST under /api/: the cross-site guard, the rate limit and the body limit answer before the route runs.
+# A POST (or PUT) under /api/: the cross-site guard, the rate limit and the body limit answer before the route runs.
 POST: Errors = {
     400: ("bad_request",),  # a body that cannot be read (malformed JSON or multipart)
     403: ("cross_site_request",),

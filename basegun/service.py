@@ -111,10 +111,14 @@ class Basegun:
             return result
         return result.model_copy(update={"id": self.store.put("markings", result.model_dump(exclude={"id"}))})
 
+    def markings_reading(self, markings_id: str) -> MarkingsResult:
+        """A stored markings reading (`read_markings`); `NotFound` (`unknown_markings`) once it has expired."""
+        return MarkingsResult.model_validate({**self._stored(markings_id, "markings"), "id": markings_id})
+
     def alarm_check_of_markings(self, markings_id: str) -> AlarmCheckAnswer:
         """The alarm check of a stored markings reading: the same lines, fields and photo quality, read again by no
         OCR."""
-        stored = MarkingsResult.model_validate(self._stored(markings_id, "markings"))
+        stored = self.markings_reading(markings_id)
         lines = tuple(
             TextLine(line.text, line.confidence, tuple((float(x), float(y)) for x, y in line.box), line.height_px)
             for line in stored.lines

@@ -28,6 +28,7 @@ const SHELL = [
   "js/catalog.js",
   "js/dom.js",
   "js/i18n.js",
+  "js/markings_fields.js",
   "js/offline/answer.js",
   "js/offline/model.js",
   "js/offline/preprocess.js",

@@ -1,5 +1,5 @@
 """Batch triage reads a weapon's close-ups of markings (`…_marquage.jpg`): the reports' maker, model, calibre and
-serial columns, each marked read or typed; `basegun triage` writes them."""
+serial columns, each marked read or typed; `basegun triage` writes them, and the same writer marks a typed field."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from pathlib import Path
 import pytest
 
 from basegun.answering.markings.closeups import closeups, is_closeup
+from basegun.answering.markings.confirmed import corrected
+from basegun.batch.answer_models import BatchReport
+from basegun.batch.report import render_reports
 from basegun.settings import REPO_ROOT
 
 
@@ -69,3 +72,24 @@ def test_triage_csv_and_html_carry_the_markings_columns(reports: Path) -> None:
     html = (reports / "report.html").read_text(encoding="utf-8")
     assert "Fabricant : Blow" in html
     assert "(lu)" in html
+
+
+def test_reports_mark_the_fields_a_person_typed(reports: Path) -> None:
+    """The writer of `basegun triage`'s reports (and the API's): a field corrected over the one read is marked typed in
+    the three, the others read; what was read is kept beside it."""
+    report = BatchReport.model_validate_json((reports / "report.json").read_text(encoding="utf-8"))
+    pistol = next(weapon for weapon in report.weapons if weapon.name == "pistolet 1")
+    markings = corrected(pistol.markings, {"model": "F92 Auto", "serial_number": "ZX 1"})
+    weapons = [w.model_copy(update={"markings": markings}) if w is pistol else w for w in report.weapons]
+    rendered = render_reports(report.model_copy(update={"weapons": weapons}), {})
+    document = json.loads(rendered["report.json"])
+    model = next(w for w in document["weapons"] if w["name"] == "pistolet 1")["markings"]["model"]
+    assert (model["value"], model["source"], model["read"]) == ("F92 Auto", "typed", "F92")
+    text = rendered["report.csv"].decode("utf-8-sig")
+    rows = {row["weapon"]: row for row in csv.DictReader(text.splitlines(), delimiter=";") if row["row"] == "weapon"}
+    assert (rows["pistolet 1"]["model"], rows["pistolet 1"]["model_source"]) == ("F92 Auto", "typed")
+    assert (rows["pistolet 1"]["serial_number"], rows["pistolet 1"]["serial_number_source"]) == ("ZX 1", "typed")
+    assert (rows["pistolet 1"]["maker"], rows["pistolet 1"]["maker_source"]) == ("Blow", "read")
+    html = rendered["report.html"].decode("utf-8")
+    assert 'Modèle : F92 Auto <span class="small">(saisi)</span>' in html
+    assert 'Fabricant : Blow <span class="small">(lu)</span>' in html

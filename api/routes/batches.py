@@ -1,4 +1,5 @@
-"""Batch triage for police stations: POST many photos or a zip, follow the progress, download the reports."""
+"""Batch triage for police stations: POST many photos or a zip, follow the progress, confirm or type each weapon's
+markings, download the reports."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import PurePosixPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.convertors import StringConvertor, register_url_convertor
@@ -15,7 +17,8 @@ from starlette.types import Scope
 
 from api.clients import SCOPE_KEY, header
 from api.problems import POST, SERVICE, errors
-from basegun.batch.answer_models import BatchStatus
+from basegun.answering.answer_models import WeaponAnswer
+from basegun.batch.answer_models import BatchStatus, WeaponFieldsForm
 from basegun.batch.archive import BatchLimits, Upload
 from basegun.batch.manager import BatchManager, batch_limits
 from basegun.batch.report_html import CSS, for_serving
@@ -129,6 +132,20 @@ async def batch_status(batch_id: str, batches: BatchesDep) -> BatchStatus:
 )
 async def cancel_batch(batch_id: str, batches: BatchesDep) -> BatchStatus:
     return with_urls(await run_in_threadpool(batches.cancel, batch_id))
+
+
+@router.put(
+    "/{batch_id}/weapons/{weapon}/fields",
+    summary="Confirm or type a weapon's maker, model, calibre and serial number; reports show each as read or typed",
+    responses=errors(POST, {404: ("unknown_batch", "unknown_weapon", "unknown_markings")}),
+)
+async def confirm_fields(
+    batch_id: str,
+    weapon: Annotated[int, PathParam(ge=0, lt=BatchLimits().max_photos, description="The weapon's index")],
+    fields: WeaponFieldsForm,
+    batches: BatchesDep,
+) -> WeaponAnswer:
+    return await run_in_threadpool(batches.confirm_fields, batch_id, weapon, fields)
 
 
 @router.get("/{batch_id}/report.css", include_in_schema=False)

@@ -8,8 +8,27 @@ from typing import Literal
 from pydantic import Field
 
 from basegun.answering.answer_models import Flag, ModelInfo, Shape, WeaponAnswer, Words
+from basegun.answering.markings.confirmed import MAX_TYPED
 
 BatchState = Literal["queued", "running", "finished", "cancelled", "failed"]
+
+
+ONE_LINE = r"^[^\x00-\x1f\x7f]*$"  # no line break nor control character
+
+
+class WeaponFieldsForm(Shape):
+    """PUT /api/v1/batches/{id}/weapons/{weapon}/fields: a weapon's maker, model, calibre and serial number as the
+    station confirms them. A field left out (or null) is the value read; "" clears it; any other value is typed.
+    What was read is kept beside what is typed."""
+
+    markings_id: str | None = Field(
+        None, max_length=64, description="A reading of a close-up the station chose (POST /api/v1/markings)"
+    )
+    closeup: str | None = Field(None, max_length=300, pattern=ONE_LINE, description="That close-up's file name")
+    maker: str | None = Field(None, max_length=MAX_TYPED, pattern=ONE_LINE)
+    model: str | None = Field(None, max_length=MAX_TYPED, pattern=ONE_LINE)
+    calibre: str | None = Field(None, max_length=MAX_TYPED, pattern=ONE_LINE)
+    serial_number: str | None = Field(None, max_length=MAX_TYPED, pattern=ONE_LINE)
 
 
 class BatchProgress(Shape):

@@ -5,6 +5,7 @@ Bounded on purpose, so that a station's seizure never starves a gendarme waiting
 few batches open at most and the service a few dozen, counted in the database so that the limits hold across
 replicas. A batch comes with a rank, how many batches its client already had open: lower ranks run first, so one
 client's pile cannot hold every station back. A batch can be cancelled; the weapons done are kept in its report.
+A station confirms or types each weapon's maker, model, calibre and serial number (`confirm_fields`).
 """
 
 from __future__ import annotations
@@ -19,11 +20,15 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from basegun.answering.answer_models import WeaponAnswer
+from basegun.answering.markings.closeups import weapon_markings
+from basegun.answering.markings.confirmed import corrected
+from basegun.answering.markings.result import FIELDS as MARKINGS_FIELDS
+from basegun.batch.answer_models import WeaponFieldsForm
 from basegun.batch.archive import BatchLimits, Upload, store_uploads, unpack_zip
 from basegun.batch.intake import Intake
 from basegun.batch.report import REPORT_FILES, Retention, now, split
 from basegun.batch.runner import Progress
-from basegun.batch.store import FINAL, UNFINISHED, batch_ref, report_key
+from basegun.batch.store import FINAL, UNFINISHED, batch_ref
 from basegun.batch.texts import FLAGS, REASONS
 from basegun.batch.work import BatchWork
 from basegun.errors import BatchNotReady, ClientLimitReached, LimitReached, NotFound
@@ -150,17 +155,41 @@ class BatchManager:
             raise NotFound(f"No report named {name!r}.", code="unknown_report")
         status = self.store.load(batch_id).status
         if status not in FINAL:
-            raise BatchNotReady(f"The batch is {status}: its report is written when it ends.")
-        return self.store.objects.get(report_key(batch_id, name))
+            raise BatchNotReady(f"The batch is {status}: its report is made once it ends.")
+        return self.work.report(batch_id, name)
+
+    def confirm_fields(self, batch_id: str, position: int, form: WeaponFieldsForm) -> WeaponAnswer:
+        """Keep a weapon's maker, model, calibre and serial number as the station confirms them, over what was read:
+        the reading of the close-up it chose (`form.markings_id`), else the weapon's markings as they stand. The
+        answer as analysed keeps what was read; reports and status show what was confirmed. Nothing is kept when the
+        batch, the weapon or the reading is unknown."""
+        self.store.load(batch_id)
+        answer = self.store.weapons(batch_id).get(position)
+        if answer is None or not answer["photos_readable"]:  # not (yet) a weapon of the batch's report
+            raise NotFound(f"The batch has no weapon {position} answered.", code="unknown_weapon")
+        weapon = WeaponAnswer.model_validate({**answer, "index": position})
+        read = weapon.markings
+        if form.markings_id is not None:
+            reading = self.service.markings_reading(form.markings_id)
+            read = weapon_markings(reading, [form.closeup] if form.closeup else [], form.markings_id)
+        typed = form.model_dump(include=set(MARKINGS_FIELDS))
+        markings = corrected(read, typed)
+        if not self.store.confirm_markings(batch_id, position, markings.model_dump(mode="json")):
+            raise NotFound(f"No batch with id {batch_id!r} (it may have expired).", code="unknown_batch")
+        typed_names = [name for name in MARKINGS_FIELDS if getattr(markings, name).source == "typed"]
+        log.info(
+            "weapon fields confirmed", extra={"batch": batch_ref(batch_id), "position": position, "typed": typed_names}
+        )
+        return weapon.model_copy(update={"markings": markings})
 
     def cancel(self, batch_id: str) -> dict[str, Any]:
         """Ask the batch to stop: the job running it stops after the weapons under way, with a report of the weapons
-        done; a batch still queued is cancelled by its job at once. A batch already ended is left as it is."""
+        done; a batch still queued is cancelled at once (its job, when its turn comes, finds it ended). A batch
+        already ended is left as it is."""
         row = self.store.load(batch_id)
         if row.status in UNFINISHED:
             self.store.request_cancel(batch_id)
-            if self.store.set_status(batch_id, "cancelled", when=("queued",)):
-                self.work.write_reports(batch_id)  # its job, when its turn comes, finds it ended
+            self.store.set_status(batch_id, "cancelled", when=("queued",))
             log.info("batch cancel requested", extra={"batch": batch_ref(batch_id)})
         return self.status(batch_id)
 

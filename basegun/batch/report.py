@@ -156,12 +156,16 @@ def _retention_text(retention: Retention | None) -> Text:
 
 def render_reports(report: BatchReport, thumbnails: dict[str, bytes], lang: str = "fr") -> dict[str, bytes]:
     """report.json, report.csv and report.html, by name."""
-    document = report.model_dump(mode="json")
-    return {
-        "report.json": json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8"),
-        "report.csv": ("\ufeff" + to_csv(report, lang)).encode("utf-8"),
-        "report.html": render_html(report, thumbnails, lang).encode("utf-8"),
-    }
+    return {name: render_report(report, name, thumbnails, lang) for name in REPORT_FILES}
+
+
+def render_report(report: BatchReport, name: str, thumbnails: dict[str, bytes], lang: str = "fr") -> bytes:
+    """One report by its name (`REPORT_FILES`); `thumbnails` are only shown by report.html."""
+    if name == "report.json":
+        return json.dumps(report.model_dump(mode="json"), ensure_ascii=False, indent=1).encode("utf-8")
+    if name == "report.csv":
+        return ("\ufeff" + to_csv(report, lang)).encode("utf-8")
+    return render_html(report, thumbnails, lang).encode("utf-8")
 
 
 def write_reports(report: BatchReport, thumbnails: dict[str, bytes], folder: Path, lang: str = "fr") -> None:

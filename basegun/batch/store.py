@@ -1,9 +1,10 @@
 """Batches on the database and the object store, so that any replica answers about any batch and any worker runs it.
 
 The database holds a batch's row (status, progress, who sent it as a keyed hash, its intake and skipped files, a
-cancel request) and one row per weapon answered (unique per batch and position: a weapon is never counted twice).
-The object store holds the bytes under `batches/<id>/`: `photos/<file>` until the report is written,
-`thumbs/<position>.jpg` (pixels only) and the three reports. No replica's data folder holds any of them.
+cancel request) and one row per weapon answered (unique per batch and position: a weapon is never counted twice),
+with its markings as the station confirmed them beside the answer as analysed.
+The object store holds the bytes under `batches/<id>/`: `photos/<file>` until the batch ends, and
+`thumbs/<position>.jpg` (pixels only), shown by the HTML report. No replica's data folder holds any of them.
 """
 
 from __future__ import annotations
@@ -67,10 +68,6 @@ def photo_key(batch_id: str, file: str) -> str:
 
 def thumb_key(batch_id: str, position: int) -> str:
     return f"{prefix(batch_id)}thumbs/{position:04d}.jpg"
-
-
-def report_key(batch_id: str, name: str) -> str:
-    return f"{prefix(batch_id)}{name}"
 
 
 class BatchStore:
@@ -236,7 +233,7 @@ class BatchStore:
             return list(connection.execute(sa.select(batches.c.id).where(batches.c.status.in_(statuses))).scalars())
 
     def delete_photos(self, batch_id: str) -> None:
-        """Once the report is written the photos have served: only the thumbnails (pixels only) stay."""
+        """Once the batch has ended the photos have served: only the thumbnails (pixels only) stay."""
         self.objects.delete_prefix(f"{prefix(batch_id)}photos/")
 
     # Reading
@@ -262,12 +259,27 @@ class BatchStore:
         )
 
     def weapons(self, batch_id: str) -> dict[int, dict[str, Any]]:
-        """The answers of the weapons done, by position in the batch."""
+        """The answers of the weapons done, by position in the batch, each with its markings as the station last
+        confirmed them where it did (the answer as analysed keeps them as read)."""
+        columns = (batch_weapons.c.position, batch_weapons.c.answer, batch_weapons.c.confirmed_markings)
         with self.database.transaction() as connection:
-            rows = connection.execute(
-                sa.select(batch_weapons.c.position, batch_weapons.c.answer).where(batch_weapons.c.batch_id == batch_id)
-            ).all()
-        return {row.position: json.loads(row.answer) for row in rows}
+            rows = connection.execute(sa.select(*columns).where(batch_weapons.c.batch_id == batch_id)).all()
+        answers = {row.position: json.loads(row.answer) for row in rows}
+        for row in rows:
+            if row.confirmed_markings is not None:
+                answers[row.position]["markings"] = json.loads(row.confirmed_markings)
+        return answers
+
+    def confirm_markings(self, batch_id: str, position: int, markings: dict[str, Any]) -> bool:
+        """Keep a weapon's markings as the station confirmed them, in place of those it confirmed before; False when
+        the batch has no such weapon answered (or was deleted meanwhile)."""
+        with self.database.transaction() as connection:
+            updated = connection.execute(
+                batch_weapons.update()
+                .where(batch_weapons.c.batch_id == batch_id, batch_weapons.c.position == position)
+                .values(confirmed_markings=_dump(markings))
+            )
+        return updated.rowcount == 1
 
     def thumbnails(self, batch_id: str) -> dict[int, bytes]:
         with self.database.transaction() as connection:

@@ -3,7 +3,8 @@
 Resumable by construction: each weapon's answer is a row of its own, written as it finishes, so a run that takes up
 a batch cut short (a SIGKILLed worker, a service restarted) analyses only the weapons not yet answered, and a weapon
 answered twice by two runs (a job taken up while its first worker still ran) is counted once. Photos are spooled
-from the object store one weapon at a time, and deleted from the store once the report is written.
+from the object store one weapon at a time, and deleted from the store once the batch has ended. Its reports are
+made from its rows when asked for (`report`), so that they carry the markings a station confirmed after the end.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from pathlib import Path
 from basegun.answering.answer_models import WeaponAnswer
 from basegun.answering.assess import WeaponResult
 from basegun.answering.weapon import PhotoFile, Weapon
-from basegun.batch.report import Retention, build_report, render_reports
+from basegun.batch.report import Retention, build_report, render_report
 from basegun.batch.runner import Progress, run
-from basegun.batch.store import ABANDONED_AFTER_SECONDS, FINAL, BatchRow, BatchStore, photo_key, report_key
+from basegun.batch.store import ABANDONED_AFTER_SECONDS, FINAL, BatchRow, BatchStore, photo_key
 from basegun.errors import NotFound
 from basegun.runtime.files import private_folder, write_private
 from basegun.service import Basegun
@@ -38,7 +39,7 @@ class WorkerStopping(Exception):
 
 
 class BatchWork:
-    """`run(batch_id)` analyses what is left of a batch; `write_reports` writes its three reports."""
+    """`run(batch_id)` analyses what is left of a batch; `report(batch_id, name)` makes one of its reports."""
 
     def __init__(self, service: Basegun, store: BatchStore, weapons: Executor, stopping: Callable[[], bool]) -> None:
         self.service = service
@@ -126,16 +127,15 @@ class BatchWork:
             shutil.rmtree(folder, ignore_errors=True)
 
     def _end(self, row: BatchRow, status: str, error: dict[str, str] | None = None) -> None:
-        """The reports (of the weapons done), then the final status, then the photos go: a crash between two steps
-        leaves the job to be taken up again, which does the steps again. A batch another run has ended is left."""
-        if self.store.load(row.id).status in FINAL:
-            return
-        self.write_reports(row.id, status)
+        """The final status, then the photos go (the reports are made from the rows and thumbnails when asked). A
+        batch another run has ended is left."""
         if self.store.set_status(row.id, status, when=("queued", "running"), error=error):
             log.info("batch ended", extra={"status": status})
         self.store.delete_photos(row.id)
 
-    def write_reports(self, batch_id: str, status: str | None = None) -> None:
+    def report(self, batch_id: str, name: str) -> bytes:
+        """One of the batch's reports, made from its rows as they are now: the weapons done, each with its markings
+        as the station last confirmed them, so that every replica serves the same report whoever typed what."""
         row = self.store.load(batch_id)
         answers = self.store.weapons(batch_id)
         created = datetime.fromtimestamp(row.created, UTC)
@@ -143,13 +143,15 @@ class BatchWork:
             batch_id=row.id,
             name=row.name,
             created=created,
-            status=status or row.status,
+            status=row.status,
             answers=[WeaponAnswer.model_validate({**answers[p], "index": p}) for p in sorted(answers)],
             skipped=row.skipped,
             catalog=self.service.catalog,
             model=self.service.identifier.model,
             retention=Retention(self.service.settings.retention_days, created),
         )
-        thumbnails = {answers[p]["name"]: data for p, data in self.store.thumbnails(batch_id).items() if p in answers}
-        for name, data in render_reports(report, thumbnails).items():
-            self.store.objects.put(report_key(batch_id, name), data)
+        thumbnails = {}
+        if name == "report.html":  # the only one that shows them
+            stored = self.store.thumbnails(batch_id)
+            thumbnails = {answers[p]["name"]: data for p, data in stored.items() if p in answers}
+        return render_report(report, name, thumbnails)

@@ -114,8 +114,10 @@ batch_weapons = sa.Table(
     metadata,
     sa.Column("batch_id", sa.String(32), sa.ForeignKey("batches.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("position", sa.Integer, primary_key=True),
-    sa.Column("answer", sa.Text, nullable=False),
+    sa.Column("answer", sa.Text, nullable=False),  # the WeaponAnswer as analysed: its markings as read
     sa.Column("thumbnail", sa.Boolean, nullable=False),
+    # WeaponMarkings JSON as the station confirmed them (each field read or typed); null until it does
+    sa.Column("confirmed_markings", sa.Text),
 )
 
 # Random keys the whole fleet shares, made once by whichever process needs one first (the key of client references).

@@ -62,6 +62,10 @@ export function postJSON(path, body) {
   return request(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 }
 
+export function putJSON(path, body) {
+  return request(path, { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+}
+
 /**
  * POST a photo as the multipart field `field` (`image` unless told; plus text `fields`).
  * `onProgress(fraction)` follows the upload; the promise resolves to the JSON answer.

@@ -22,6 +22,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = REPO_ROOT / "test-artifacts" / "screenshots"
 LOCALES = REPO_ROOT / "frontend" / "locales"
 PHONE = {"width": 360, "height": 740}
+DESK = {"width": 1280, "height": 900}
 # Chromium logs every failed request (a 4xx/5xx answer, a cut connection) as a console error; the tests that cause
 # them check that the app tells the user its own way.
 EXPECTED_CONSOLE = re.compile(r"^Failed to load resource: ")
@@ -96,6 +97,21 @@ class App:
 
     def choose_photo(self, flow: str, path: Path) -> None:
         self.page.set_input_files(f"#{flow}-file", str(path))
+
+    def open_station(self) -> None:
+        """The Station page, at a desk computer's size."""
+        self.page.set_viewport_size(DESK)
+        self.page.goto(f"{self.url}/station.html")
+        self.page.wait_for_selector("body[data-ready]")
+
+    def send_seizure(self, picker: str, path: Path, chosen: str | re.Pattern[str], name: str | None = None) -> None:
+        """On the Station page: choose a seizure with `picker` (pick-folder, pick-files, pick-zip), see it described
+        as `chosen`, and send it (French)."""
+        self.page.set_input_files(f"#{picker}", str(path))
+        expect(self.page.locator("#chosen")).to_have_text(chosen)
+        if name is not None:
+            self.page.get_by_label("Nom de la saisie (facultatif)").fill(name)
+        self.page.get_by_role("button", name="Envoyer et analyser").click()
 
     def shot(self, name: str) -> None:
         """Check the screen with axe-core (no violation allowed), then save its screenshot."""

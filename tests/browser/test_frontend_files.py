@@ -10,7 +10,9 @@ from typing import Any
 from basegun.settings import REPO_ROOT
 
 FRONTEND = REPO_ROOT / "frontend"
-BUDGET_BYTES = 150 * 1024  # the page's own JavaScript and CSS, uncompressed
+# The pages' own JavaScript and CSS (the phone app's and the Station page's), uncompressed: 150 KiB until the Station
+# page gained its markings editor and cancel button (issue 25).
+BUDGET_BYTES = 155 * 1024
 
 
 def app_files() -> list[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,8 +15,6 @@ if TYPE_CHECKING:
     from tests.browser.conftest import App
 
 pytestmark = pytest.mark.browser
-
-DESK = {"width": 1280, "height": 900}
 
 
 def seizure_zip(photos: Path, labels: list[dict[str, str]], folder: Path) -> Path:
@@ -37,17 +36,13 @@ def test_station_sends_a_seizure_and_prints_its_report(
     app: App, photos: Path, labels: list[dict[str, str]], tmp_path: Path, live_server: Any
 ) -> None:
     page = app.page
-    page.set_viewport_size(DESK)
-    page.goto(f"{live_server.url}/station.html")
-    page.wait_for_selector("body[data-ready]")
+    app.open_station()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_role("heading", level=1)).to_have_text("Trier une saisie")
     app.shot("triage-01-station")
 
-    page.set_input_files("#pick-zip", str(seizure_zip(photos, labels, tmp_path)))
-    expect(page.locator("#chosen")).to_contain_text("saisie 2024-118.zip")
-    page.get_by_label("Nom de la saisie (facultatif)").fill("Saisie 2024-118")
-    page.get_by_role("button", name="Envoyer et analyser").click()
+    zipped = seizure_zip(photos, labels, tmp_path)
+    app.send_seizure("pick-zip", zipped, re.compile("saisie 2024-118.zip"), name="Saisie 2024-118")
 
     expect(page.get_by_role("heading", name="Rapport prêt", level=3)).to_be_focused(timeout=300_000)
     rows = page.locator("table.weapons tbody tr")
@@ -81,12 +76,8 @@ def test_station_sends_a_folder_grouped_by_weapon(app: App, photos: Path, tmp_pa
         (seizure / "arme 1" / name).write_bytes((photos / "typology/revolver.jpg").read_bytes())
     (seizure / "pistolet.jpg").write_bytes((photos / "typology/pistolet_semi_auto.jpg").read_bytes())
     page = app.page
-    page.set_viewport_size(DESK)
-    page.goto(f"{live_server.url}/station.html")
-    page.wait_for_selector("body[data-ready]")
-    page.set_input_files("#pick-folder", str(seizure))
-    expect(page.locator("#chosen")).to_have_text("3 fichier(s) choisi(s), soit 2 arme(s).")
-    page.get_by_role("button", name="Envoyer et analyser").click()
+    app.open_station()
+    app.send_seizure("pick-folder", seizure, "3 fichier(s) choisi(s), soit 2 arme(s).")
     expect(page.get_by_role("heading", name="Rapport prêt", level=3)).to_be_focused(timeout=300_000)
     rows = page.locator("table.weapons tbody tr")
     expect(rows).to_have_count(2)

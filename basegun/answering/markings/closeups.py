@@ -23,8 +23,9 @@ def closeups(names: list[str]) -> list[str]:
     return [name for name in names if is_closeup(name)][:MAX_PHOTOS]
 
 
-def weapon_markings(result: MarkingsResult, photos: list[str]) -> WeaponMarkings:
-    """A weapon's markings as read from its close-ups, before anyone corrects them."""
+def weapon_markings(result: MarkingsResult, photos: list[str], markings_id: str | None = None) -> WeaponMarkings:
+    """A weapon's markings as read from its close-ups (or from the close-up a station chose, whose reading is
+    `markings_id`), before anyone corrects them."""
     fields = WeaponFields.confirm(result, {})
     return WeaponMarkings(
         maker=fields.maker,
@@ -35,6 +36,7 @@ def weapon_markings(result: MarkingsResult, photos: list[str]) -> WeaponMarkings
         photos=photos,
         listed_alarm_model=result.listed_alarm_model,
         reasons=result.reasons,
+        markings_id=markings_id,
     )
 
 

@@ -3,6 +3,7 @@ was typed, so that an expert, a report or a trace request knows which words a pe
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -33,14 +34,20 @@ class WeaponFields(BaseModel):
 
     @classmethod
     def confirm(
-        cls, read: MarkingsResult | None, typed: dict[str, str | None], markings_id: str | None = None
+        cls,
+        read: MarkingsResult | WeaponMarkings | None,
+        typed: Mapping[str, str | None],
+        markings_id: str | None = None,
     ) -> WeaponFields:
         """Each field: the typed value where one was given ("" clears it), else the value read. A typed value equal
-        to the one read stays "read": the person confirmed it."""
+        to the one read stays "read": the person confirmed it. `read` is a reading, or a weapon's markings as last
+        confirmed (whose values read are kept under each field's `read`)."""
         fields: dict[str, ConfirmedField] = {}
         for name in FIELDS:
             found = getattr(read, name) if read is not None else None
-            read_value = found.value if found is not None else None
+            read_value = (
+                (found.read if isinstance(found, ConfirmedField) else found.value) if found is not None else None
+            )
             confidence = found.confidence if found is not None and read_value is not None else None
             given = typed.get(name)
             if given is None or " ".join(given.split()) == (read_value or ""):
@@ -74,7 +81,20 @@ class WeaponMarkings(BaseModel):
     model: ConfirmedField
     calibre: ConfirmedField
     serial_number: ConfirmedField
-    status: Status
-    photos: list[str] = Field(description="The close-ups read (named `…_marquage`, `…_markings`)")
+    status: Status | None = Field(description="How the close-ups read; null when none was read (the fields typed)")
+    photos: list[str] = Field(description="The close-ups read (named `…_marquage`, `…_markings`, or chosen)")
     listed_alarm_model: bool
     reasons: list[Reason]
+    markings_id: str | None = Field(
+        None, description="The reading of a close-up the station chose (POST /api/v1/markings), when it chose one"
+    )
+
+
+def corrected(read: WeaponMarkings | None, typed: Mapping[str, str | None]) -> WeaponMarkings:
+    """A weapon's markings as a person confirmed them over what was read (`read`, None when nothing was): what was
+    read stays under each field's `read`, the status, photos and reasons are those of the reading."""
+    fields = WeaponFields.confirm(read, typed, read.markings_id if read is not None else None)
+    values = {name: getattr(fields, name) for name in FIELDS}
+    if read is None:
+        return WeaponMarkings(**values, status=None, photos=[], listed_alarm_model=False, reasons=[])
+    return read.model_copy(update=values)

@@ -2,7 +2,8 @@
 // came from outlined on it, each field editable. What was read is kept apart from what the agent typed.
 
 import { h } from "../dom.js";
-import { percent, pick, t } from "../i18n.js";
+import { pick, t } from "../i18n.js";
+import { FIELDS, fieldInput, formValue, markingsFigure } from "../markings_fields.js";
 import { route } from "../router.js";
 import { session } from "../state.js";
 import { registerFlow } from "../transfer.js";
@@ -10,8 +11,7 @@ import { actions, callout, facts, lead, link, list, page, section } from "../ui.
 import { noticeView } from "../views.js";
 import { pickerScreen, reviewScreen, sendScreen } from "./photo.js";
 
-export const FIELDS = ["maker", "model", "calibre", "serial_number"];
-const SVG_NS = "http://www.w3.org/2000/svg";
+export { FIELDS };
 
 registerFlow("markings", {
   endpoint: "api/v1/markings",
@@ -49,56 +49,6 @@ export function markingsFacts() {
   });
 }
 
-function overlay(answer, photo) {
-  // The lines each field came from, outlined on the first photo (boxes are in its own pixels).
-  const size = answer.photos[0];
-  if (!photo?.prepared.decoded || !size) return null;
-  const svg = document.createElementNS(SVG_NS, "svg");
-  svg.setAttribute("viewBox", `0 0 ${size.width} ${size.height}`);
-  svg.setAttribute("class", "markings-boxes");
-  svg.setAttribute("aria-hidden", "true");
-  FIELDS.forEach((name, index) => {
-    const line = answer[name]?.line;
-    const read = line != null ? answer.lines[line] : null;
-    if (!read || read.image !== 0) return;
-    const polygon = document.createElementNS(SVG_NS, "polygon");
-    polygon.setAttribute("points", read.box.map(([x, y]) => `${x},${y}`).join(" "));
-    polygon.setAttribute("class", `box box-${index + 1}`);
-    svg.append(polygon);
-  });
-  return h(
-    "figure",
-    { class: "markings-photo" },
-    h("div", { class: "markings-frame" }, h("img", { src: photo.url, alt: t("markings.photo_alt") }), svg),
-    h("figcaption", { class: "hint" }, t("markings.boxes_caption")),
-  );
-}
-
-function fieldInput(answer, name, index) {
-  const read = answer[name];
-  const id = `markings-${name}`;
-  const hintId = `${id}-read`;
-  const from = read?.value
-    ? t("markings.read_from", { text: read.text ?? read.value, confidence: percent(read.confidence) })
-    : t("markings.not_read");
-  return h(
-    "div",
-    { class: `field markings-field box-${index + 1}` },
-    h("label", { for: id }, t(`markings.field.${name}`)),
-    h("p", { class: "field-hint", id: hintId }, h("mark", {}, from)),
-    h("input", {
-      id,
-      name,
-      type: "text",
-      maxlength: 100,
-      autocomplete: "off",
-      spellcheck: "false",
-      "aria-describedby": hintId,
-      value: confirmedValue(name) ?? "",
-    }),
-  );
-}
-
 function reasonsView(answer) {
   if (!answer.reasons.length) return null;
   return section(
@@ -126,7 +76,7 @@ function resultScreen() {
     const form = new FormData(event.target);
     const typed = {};
     for (const name of FIELDS) {
-      const value = String(form.get(name) ?? "").trim().replace(/\s+/g, " ");
+      const value = formValue(form, name);
       if (value !== (answer[name]?.value ?? "")) typed[name] = value;
     }
     markings.typed = typed;
@@ -142,11 +92,11 @@ function resultScreen() {
     retake
       ? callout("warning", t(`markings.status_${answer.status}`), h("p", {}, t("markings.retake_text")))
       : lead(t("markings.result_lead")),
-    overlay(answer, session.photos.markings),
+    markingsFigure(answer, session.photos.markings?.prepared.decoded ? session.photos.markings.url : null),
     h(
       "form",
       { class: "markings-form", onsubmit: confirm },
-      FIELDS.map((name, index) => fieldInput(answer, name, index)),
+      FIELDS.map((name, index) => fieldInput(answer[name], name, index, confirmedValue(name))),
       actions(h("button", { type: "submit", class: "btn btn-primary" }, t("markings.confirm"))),
       status,
     ),
