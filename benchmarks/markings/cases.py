@@ -13,8 +13,11 @@ numbers are made up in each maker's usual shape. The sets, used nowhere else (no
 - `HELD_OUT_3`: written after those, measured once as held out (ACCURACY.md keeps that run); its misses then
   corrected the reader (a maker's bare model number first on a line under its name: Sauer & Sohn "202  .300 WIN
   MAG").
-- `HELD_OUT_4`: written after that correction, before the reader was ever run on it, and measured without changing
-  anything since: the close-ups "nobody tuned on".
+- `HELD_OUT_4`: written after that correction, measured once as held out (ACCURACY.md keeps that run); its misses
+  then corrected the reader (a model no data file knows read from where markings put one, boxes of one row joined,
+  Smith & Wesson "686-6", "MO. 1934", "9 CORTO", rimmed calibres keeping their R).
+- `HELD_OUT_5`: written after those corrections, before the reader was ever run on it, and measured without
+  changing anything since: the close-ups "nobody tuned on".
 """
 
 from __future__ import annotations
@@ -363,6 +366,74 @@ HELD_OUT_4 = (
     Case("ekol-aras", ("EKOL VOLTRAN", "ARAS  9mm P.A.K.", "22-01234"), "Ekol", "Aras", "9 mm P.A.K.", "22-01234"),
     Case("retay-17", ("RETAY", "MOD. 17  9mm P.A.K.", "PTB 1093"), "Retay", "17", "9 mm P.A.K.", None),
 )
+HELD_OUT_5 = (
+    Case(
+        "browning-xbolt",
+        ("BROWNING ARMS COMPANY MORGAN UTAH", "X-BOLT  .30-06 SPRG", "12345NV246"),
+        "Browning",
+        "X-Bolt",
+        ".30-06 Springfield",
+        "12345NV246",
+    ),
+    Case(
+        "manufrance-falcor",
+        ("MANUFRANCE ST ETIENNE", "FALCOR  CAL 12/70", "N° 812345"),
+        "Manufrance",
+        "Falcor",
+        "12/70",
+        "812345",
+    ),
+    Case("darne-r15", ("DARNE", "R15  CAL 16/65", "N° 24521"), "Darne", "R15", "16/65", "24521"),
+    Case("sako-75", ("SAKO 75", "CAL. 9,3x62", "123456"), "Sako", "75", "9.3x62", "123456"),
+    Case("baikal-mp27", ("IZHMASH", "MP-27EM  12/76", "0712345"), "Baikal", "MP-27EM", "12/76", "0712345"),
+    Case("glock-19-gen5", ("GLOCK 19 GEN5", "AUSTRIA  9x19", "BXYZ123"), "Glock", "19", "9 mm Luger", "BXYZ123"),
+    Case("mas-1935s", ("MAS MLE 1935 S", "7,65 L", "F12345"), "MAS", "Mle 1935 S", "7.65 mm Longue", "F12345"),
+    Case("mat-49", ("M.A.T. MLE 49", "N° 12345"), "MAT", "Mle 49", None, "12345"),
+    Case(
+        "astra-600",
+        ("ASTRA UNCETA Y CIA GUERNICA", "MOD. 600/43  CAL 9mm PARA", "12345"),
+        "Astra",
+        "600/43",
+        "9 mm Luger",
+        "12345",
+    ),
+    Case(
+        "husqvarna-1640",
+        ("HUSQVARNA VAPENFABRIKS AB", "MOD. 1640  .30-06", "123456"),
+        "Husqvarna",
+        "1640",
+        ".30-06 Springfield",
+        "123456",
+    ),
+    Case("rizzini-br110", ("B. RIZZINI", "BR110  CAL 12/76", "123456"), "Rizzini", "BR110", "12/76", "123456"),
+    Case(
+        "ruger-american",
+        ("STURM, RUGER & CO., INC.", "AMERICAN RIMFIRE  .22 LR", "830-12345"),
+        "Ruger",
+        "American Rimfire",
+        ".22 LR",
+        "830-12345",
+    ),
+    Case(
+        "anschutz-1517",
+        ("J.G. ANSCHÜTZ GMBH ULM", "1517  .17 HMR", "1234567"),
+        "Anschütz",
+        "1517",
+        ".17 HMR",
+        "1234567",
+    ),
+    Case("sig-p226", ("SIG SAUER P226", "MADE IN GERMANY", "U123456"), "SIG Sauer", "P226", None, "U123456"),
+    Case(
+        "manurhin-mr88",
+        ("MANURHIN FRANCE", "MR 88  .357 MAGNUM", "M12345"),
+        "Manurhin",
+        "MR 88",
+        ".357 Magnum",
+        "M12345",
+    ),
+    Case("zoraki-2914", ("ZORAKI", "MOD. 2914  9mm P.A.K.", "PTB 1106"), "Zoraki", "2914", "9 mm P.A.K.", None),
+    Case("bruni-96", ("BRUNI", "MOD. 96  CAL 8mm K", "B12345"), "Bruni", "96", "8 mm P.A.K.", "B12345"),
+)
 # Text that names no field: the reader must invent none.
 NO_FIELDS = (
     Case("made-in-italy", ("MADE IN ITALY",), None, None, None, None),
@@ -382,4 +453,7 @@ NO_FIELDS = (
     # Written with HELD_OUT_4:
     Case("brevete-sgdg", ("BREVETE S.G.D.G.",), None, None, None, None),
     Case("lire-la-notice", ("LIRE LA NOTICE AVANT USAGE",), None, None, None, None),
+    # Written with HELD_OUT_5:
+    Case("fabrique-en-france", ("FABRIQUE EN FRANCE",), None, None, None, None),
+    Case("nitro-proof", ("NITRO PROOF  STEEL BARREL",), None, None, None, None),
 )

@@ -16,6 +16,7 @@ from basegun.catalog.texts import DATA_DIR
 
 DIGIT_LOOKALIKES = {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2"}
 NUMBER_NEIGHBOURS = set("0123456789./X-") | {""}
+MODEL_CHANGE = re.compile(r"[0-9]{2,}-[0-9]{1,2}$")  # "686-6": a model number and its engineering change
 
 
 def squeeze(text: str) -> tuple[str, list[int]]:
@@ -146,8 +147,9 @@ def _inch_number(kept: list[tuple[str, int]], position: int) -> bool:
 
 def _after_a_number(squeezed: str, start: int) -> bool:
     """An inch calibre read glued to the number before it ("MODEL 700.308": model 700, .308), told from a decimal
-    (6.35, 7.62) by the two digits or more before the point."""
+    (6.35, 7.62) by the two digits or more before the point, or by a model number with its engineering change
+    before it ("686-6.357": a decimal never follows a dash and a digit)."""
     if squeezed[start] != ".":
         return False
     digits = len(squeezed[:start]) - len(squeezed[:start].rstrip("0123456789"))
-    return digits >= 2
+    return digits >= 2 or MODEL_CHANGE.search(squeezed[:start]) is not None

@@ -3,7 +3,8 @@
 Each finder takes the words it used out of the lines before the next looks, so that "9mm LUGER" is a calibre and not
 the maker Ruger, and a model or calibre is never also taken for a serial number. A listed alarm-gun model is found by
 the alarm rules (`basegun/data/alarm_markings.json`) in the same pass: the alarm check reads these very fields.
-Nothing is taken from a line not legible: a photo without markings gives no field.
+Nothing is taken from a line not legible: a photo without markings gives no field. A model no data file knows is
+read last, from where markings put one (`placed.py`), and only once a maker was read.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from basegun.answering.alarm.terms import Hit, Line, Term
 from basegun.answering.markings.calibres import CalibreGrammar
 from basegun.answering.markings.makers import Maker, MakerBook, ModelPattern, match_quality
 from basegun.answering.markings.marks import MarkBook
+from basegun.answering.markings.placed import ModelPlaces
 from basegun.answering.markings.result import FieldRead, Mark
 from basegun.answering.markings.spans import span_of, words_at
 
@@ -80,6 +82,7 @@ class FieldParser:
     calibres: CalibreGrammar
     marks: MarkBook
     alarm: MarkingRules
+    places: ModelPlaces = field(default_factory=ModelPlaces.load)
 
     @classmethod
     def load(cls, alarm: MarkingRules | None = None) -> FieldParser:
@@ -90,24 +93,27 @@ class FieldParser:
         confidences = confidences or [1.0] * len(texts)
         lines = [WorkLine(i, t, c, t) for i, (t, c) in enumerate(zip(texts, confidences, strict=True)) if t.strip()]
         findings = self.alarm.find(texts)
-        calibre, blank_calibre = self._calibre(lines)
+        calibre, blank_calibre, calibre_at = self._calibre(lines)
         marks = self._marks(lines)
         maker, model, listed = self._listed(lines, findings)
         if maker.value is None:
             maker, found = self._maker(lines)
             model = self._spelt(model, maker.value) if listed else self._model(lines, found, calibre.line)
+            if model.value is None and found is not None:
+                model = self._placed(lines, found, calibre_at)
         serial = self._serial(lines)
         return Fields(maker, model, calibre, serial, marks, listed, blank_calibre, findings)
 
-    def _calibre(self, lines: list[WorkLine]) -> tuple[FieldRead, bool]:
+    def _calibre(self, lines: list[WorkLine]) -> tuple[FieldRead, bool, tuple[WorkLine, int] | None]:
+        """The calibre, whether it is a blank-firing one, and its line and where it starts there."""
         hits = [(line, hit) for line in lines if (hit := self.calibres.find(line.free)) is not None]
         if not hits:
-            return FieldRead(), False
+            return FieldRead(), False, None
         line, hit = min(hits, key=lambda h: (self.calibres.rank(h[1]), h[0].index))
         read = line.field(hit.value, hit.start, hit.end, take=False)
         for other, other_hit in hits:  # the calibre repeated elsewhere is not a serial number either
             other.take(other_hit.start, other_hit.end)
-        return read, hit.calibre.blank_firing
+        return read, hit.calibre.blank_firing, (line, hit.start)
 
     def _marks(self, lines: list[WorkLine]) -> tuple[Mark, ...]:
         marks: dict[str, Mark] = {}
@@ -221,6 +227,20 @@ class FieldParser:
                         value = pattern.value(re.sub(r"[^0-9/-]", "", line.free[number[0] : number[1]]))
                         return line.field(value, start, end, match_quality(pattern.term, hit))
         return FieldRead()
+
+    def _placed(
+        self, lines: list[WorkLine], found: tuple[Maker, WorkLine, Hit], calibre: tuple[WorkLine, int] | None
+    ) -> FieldRead:
+        """A model no data file knows, from where markings put one (`placed.py`), at a lower confidence."""
+        _, maker_line, hit = found
+        maker_end = span_of(maker_line.free, hit.start, hit.end)[1]
+        return self.places.model(
+            lines, (maker_line, maker_end), calibre, self.makers.bare_model_digits, self._names_a_maker
+        )
+
+    def _names_a_maker(self, word: str) -> bool:
+        line = Line.of(word)
+        return any(maker.find(line) for maker in self.makers.makers)
 
     def _serial(self, lines: list[WorkLine]) -> FieldRead:
         """The token that looks most like a serial number (digits, letters, dashes), in what no other field took."""

@@ -3,6 +3,7 @@
 A field is only ever taken from a legible line (read with the OCR's confidence, two characters at least: the rule
 of the alarm check), so a photo without markings gives `no_text` and no field. Photos too blurred, dark or washed
 out to read (`basegun/answering/alarm/quality.py`) in which nothing legible was read are `unreadable`.
+Boxes the OCR cut from one row are read as one line (`rows.py`): a curved slide cuts "1903" from ".22 l.r.".
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from PIL import Image
 from basegun.answering.alarm.quality import MIN_SHORT_SIDE_PX, Quality, assess
 from basegun.answering.markings.fields import FieldParser, Fields
 from basegun.answering.markings.result import LineRead, MarkingsResult, PhotoRead, Reason, Status
+from basegun.answering.markings.rows import parser_input, placed
 from basegun.catalog.texts import Text, fill, load_texts, same
 from basegun.errors import InvalidRequest
 from basegun.inference.imaging import Limits, decode
@@ -89,19 +91,18 @@ class MarkingsReader:
             for index, reading in enumerate(readings)
             for line in reading.lines
         ]
-        fields = self.parser.parse(
-            [line.text if line.legible else "" for line in lines], [line.confidence for line in lines]
-        )
+        texts, confidences, found = parser_input(lines)  # a row cut into boxes is read whole
+        fields = self.parser.parse(texts, confidences)
         status: Status = "read"
         if not any(line.legible for line in lines):
             status = "no_text" if any(r.quality.readable for r in readings) else "unreadable"
         return MarkingsResult(
             status=status,
-            maker=fields.maker,
-            model=fields.model,
-            calibre=fields.calibre,
-            serial_number=fields.serial_number,
-            marks=list(fields.marks),
+            maker=placed(fields.maker, found),
+            model=placed(fields.model, found),
+            calibre=placed(fields.calibre, found),
+            serial_number=placed(fields.serial_number, found),
+            marks=[placed(mark, found) for mark in fields.marks],
             listed_alarm_model=fields.listed_alarm_model,
             reasons=self.reasons(fields, typology),
             lines=lines,
