@@ -8,13 +8,14 @@ import csv
 import io
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from alembic.config import Config
 from fastapi.testclient import TestClient
 
 from basegun.records.tables import batch_weapons
@@ -211,14 +212,18 @@ def test_fields_of_a_weapon_not_yet_answered_are_refused(client: TestClient, pho
     finished(client, queued["id"])
 
 
+def _migrate(engine: sa.Engine, step: Callable[[Config, str], None], revision: str) -> None:
+    with engine.connect() as connection:
+        step(alembic_config(connection), revision)
+        connection.commit()
+
+
 def test_revision_0005_adds_and_removes_the_confirmed_markings(database_url: str) -> None:
     """A database at 0004 with a weapon answered: upgraded, the row is kept with nothing confirmed; downgraded, the
     column goes and the row stays."""
     engine = sa.create_engine(database_url)
     try:
-        with engine.connect() as connection:
-            command.upgrade(alembic_config(connection), "0004")
-            connection.commit()
+        _migrate(engine, command.upgrade, "0004")
         tables = sa.MetaData()
         tables.reflect(engine)
         assert "confirmed_markings" not in tables.tables["batch_weapons"].c
@@ -244,15 +249,11 @@ def test_revision_0005_adds_and_removes_the_confirmed_markings(database_url: str
                 tables.tables["batch_weapons"].insert(),
                 {"batch_id": "a" * 32, "position": 0, "answer": '{"name": "arme"}', "thumbnail": False},
             )
-        with engine.connect() as connection:
-            command.upgrade(alembic_config(connection), "head")
-            connection.commit()
+        _migrate(engine, command.upgrade, "head")
         with engine.connect() as connection:
             row = connection.execute(sa.select(batch_weapons)).one()
         assert (row.answer, row.confirmed_markings) == ('{"name": "arme"}', None)
-        with engine.connect() as connection:
-            command.downgrade(alembic_config(connection), "0004")
-            connection.commit()
+        _migrate(engine, command.downgrade, "0004")
         after = sa.MetaData()
         after.reflect(engine)
         assert "confirmed_markings" not in after.tables["batch_weapons"].c
