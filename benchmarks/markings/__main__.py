@@ -5,9 +5,10 @@ Run: `python -m benchmarks.markings [--photos ../shared/photos] [--repeat 5]` (a
 Markdown for ACCURACY.md and BENCHMARKS.md.
 
 A field is right when its value equals the truth once both are written in capitals, letters and digits only (so
-"Hi-Power" is "HI POWER"), a model's leading "Mod."/"Model"/"Mle" aside. No threshold is fitted on these close-ups:
-the reader's only threshold, the line confidence under which a line is not legible, is the OCR manifest's. Only the
-latest set (`HELD_OUT_5`) is held out; the earlier ones corrected the reader (`cases.py`).
+"Hi-Power" is "HI POWER"), a model's leading "Mod."/"Model"/"Mle" aside; for "maker and model", a model the
+markings do not give and the reader did not read counts as right (an honest "not read"). No threshold is fitted on
+these close-ups: the reader's only threshold, the line confidence under which a line is not legible, is the OCR
+manifest's. Only the latest set (`HELD_OUT_5`) is held out; the earlier ones corrected the reader (`cases.py`).
 """
 
 from __future__ import annotations
@@ -63,6 +64,12 @@ def score(result: MarkingsResult, case: Case) -> dict[str, bool | None]:
     return out
 
 
+def right_weapon(scored: dict[str, bool | None]) -> bool:
+    """Maker and model both right, a field the markings do not give and the reader rightly left unread counting as
+    right (an honest "not read": FN "MLE 1910" stamped with the maker only, and no model read)."""
+    return scored["maker"] is not False and scored["model"] is not False
+
+
 def rate(hits: list[bool]) -> str:
     return f"{sum(hits)}/{len(hits)}" if hits else "–"
 
@@ -81,7 +88,7 @@ def rendered(service: Basegun, title: str, cases: tuple[Case, ...], seed: int) -
                     by_finish[finish][field].append(right)
                     if not right:
                         misses.append(f"{case.source} ({finish}) {field}: read {getattr(result, field).value!r}")
-            both[finish].append(bool(scored["maker"] and scored["model"]))
+            both[finish].append(right_weapon(scored))
     print(f"### {title} ({len(cases)} weapons × {len(FINISHES)} finishes)\n")
     print("| field | " + " | ".join(FINISHES) + " | all |")
     print("|---|" + "---|" * (len(FINISHES) + 1))
