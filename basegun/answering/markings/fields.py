@@ -29,6 +29,8 @@ MIN_SERIAL_LENGTH = 4
 MAX_SERIAL_LENGTH = 20
 SERIAL_CONFIDENCE = 0.7  # a line that looks like a serial number may still be another marking
 SERIAL_CONFIDENCE_PREFIXED = 0.95  # written after "N°", "SN", "SERIAL"
+# A model number's variant, last of its words ("MLE 1935 S", "1911 A1  .45 ACP"; not the D of "1416 D HB")
+VARIANT = re.compile(r"[ ]{1,2}([A-Za-z][0-9]?)(?=\s{2}|\s*$)")
 
 
 @dataclass
@@ -198,7 +200,8 @@ class FieldParser:
                 span = span_of(line.free, hit.start, hit.end)
                 number = span_of(line.free, *pattern.number_span(hit.start, hit.end))
                 value = pattern.value(re.sub(r"[^0-9/-]", "", line.free[number[0] : number[1]]))
-                return line.field(value, *span, match_quality(pattern.term, hit))
+                value, end = _with_variant(pattern, line, value, span[1])
+                return line.field(value, span[0], end, match_quality(pattern.term, hit))
         return self._first_on_a_line(lines, found, calibre_line)
 
     def _first_on_a_line(
@@ -225,6 +228,7 @@ class FieldParser:
                     first = not line.text[:start].strip()
                     if first and followed and len(digits) <= self.makers.bare_model_digits:
                         value = pattern.value(re.sub(r"[^0-9/-]", "", line.free[number[0] : number[1]]))
+                        value, end = _with_variant(pattern, line, value, end)
                         return line.field(value, start, end, match_quality(pattern.term, hit))
         return FieldRead()
 
@@ -265,6 +269,15 @@ class FieldParser:
                 if best is None or key < best[0]:
                     best = (key, read)
         return best[1] if best else FieldRead()
+
+
+def _with_variant(pattern: ModelPattern, line: WorkLine, value: str, end: int) -> tuple[str, int]:
+    """A model's number and the variant letter standing after it, a word of its own and the last of the model's
+    words ("MLE 1935 S": the MAS 1935 S beside the 1935 A; "CZ 75 B", "1911 A1"); the model and where it now ends."""
+    variant = VARIANT.match(line.free, end) if pattern.numbered and pattern.model.endswith("#") else None
+    if variant is None:
+        return value, end
+    return f"{value} {variant.group(1).upper()}", variant.end()
 
 
 def _right_after(found: tuple[Maker, WorkLine, Hit] | None, line: WorkLine, hit: Hit) -> bool:

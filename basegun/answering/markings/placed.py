@@ -4,14 +4,25 @@ No data file lists every model, so once the maker is read and none of the data f
 short designation in a model's usual place is taken as the model, with a lower confidence than a known one:
 1. first on the calibre's line, right before the calibre ("AZUR SAFARI  9,3x74R", "ELOS  CAL 20/76");
 2. on the maker's line, right after the maker's name and right before the calibre ("FABARM ELOS 12/76");
-3. first on the line under the maker's line ("DARNE" above "V19").
+3. on the maker's line, right after the maker's name, a number or letters and a number ("SAKO 75", "RIZZINI BR110",
+   "MAS 1935 S"), with nothing after it on the line but words of the data file (a country, a place: "SAKO 75
+   FINLAND"): a short number right after a maker's name on its own line is that maker's model designation far more
+   often than anything else ("COLT 1911", "MAS 36");
+4. first on the line under the maker's line ("DARNE" above "V19").
 A designation is one to three short words of letters and digits; a model prefix before it ("MOD.", "TYPE") is
 skipped. Never a designation: a word of the data file (a place, a country, a company form, a warning, a calibre's
-word), a maker's name, a token shaped as a serial number, a number longer than a bare model number, nor numbers
-alone (a bare number is a model only by the maker's own patterns in makers.json: else it is as often a serial
-number or a year).
-Before the calibre, only a calibre's word ("CAL") may stand between the designation and the calibre. Nothing is
-taken without a maker read, so text without markings never gives a model.
+word, the words before a year of foundation: "SINCE", "EST."), a maker's name, a number longer than a bare model
+number, a token shaped as a serial number: three digits or more in four characters or more, except, before the
+calibre or right after the maker's name (where a model stands, a serial number does not), a model's shape: at most
+three letters and three digits, or two letters and four digits ("BR110", "SP2022"; not "DBW1234", "B41277").
+Numbers alone are a model only right after the maker's name (places 2 and 3, one number of at most
+`bare_models.max_digits` digits): first on another line, a bare number is a model only by the maker's own patterns
+in makers.json, as it is as often a serial number or a year there. After a number, one letter (or a letter and a
+digit) is its variant ("1935 S", "75 B", "1911 A1").
+Before the calibre, only a calibre's word ("CAL") may stand between the designation and the calibre. Right after the
+maker's name, another word of its own after the designation (a street, a town the data file does not know) leaves
+the place empty: an address is not a model. Nothing is taken without a maker read, so text without markings never
+gives a model.
 """
 
 from __future__ import annotations
@@ -31,8 +42,17 @@ PLACED_QUALITY = 0.6  # a designation read from its place, not from a pattern of
 DESIGNATION = re.compile(r"[A-Z0-9][A-Z0-9/'-]*")
 NUMBER = re.compile(r"[0-9][0-9/-]*")
 LETTER_ZERO = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])")  # OCR reads O as 0: "EL0S" is ELOS
+VARIANT = re.compile(r"[A-Z][0-9]?")  # the variant after a model's number: "1935 S", "1911 A1"
 MIN_SERIAL_DIGITS = 3  # as the serial-number finder (fields.py): three digits in four characters or more
 MIN_SERIAL_LENGTH = 4
+MODEL_SHAPES = ((3, 3), (2, 4))  # (letters, digits) at most: a model's designation may be shaped as a serial number
+
+
+def model_shaped(key: str) -> bool:
+    """Letters and digits as a model's designation has them ("BR110", "P226", "SP2022"), not as a serial number
+    ("DBW1234", "B41277", "ABCD123")."""
+    letters, digits = sum(c.isalpha() for c in key), sum(c.isdigit() for c in key)
+    return letters > 0 and any(letters <= most_letters and digits <= most for most_letters, most in MODEL_SHAPES)
 
 
 class PlaceLine(Protocol):
@@ -88,9 +108,9 @@ class ModelPlaces:
             int(data["designation"]["max_word_length"]),
         )
 
-    def designation(self, token: Token, max_digits: int) -> bool:
+    def designation(self, token: Token, max_digits: int, model_place: bool = False) -> bool:
         """A word a model's designation may hold: short, letters and digits, no word of the data file, not shaped
-        as a serial number."""
+        as a serial number (unless, in a model's own place, `model_place`, shaped as a model)."""
         key = token.key
         if not key or key in self.not_models or key in self.calibre_words or len(key) > self.max_word_length:
             return False
@@ -99,7 +119,8 @@ class ModelPlaces:
         digits = sum(c.isdigit() for c in key)
         if NUMBER.fullmatch(key):
             return digits <= max_digits
-        return not (digits >= MIN_SERIAL_DIGITS and len(key) >= MIN_SERIAL_LENGTH)
+        serial_shaped = digits >= MIN_SERIAL_DIGITS and len(key) >= MIN_SERIAL_LENGTH
+        return not serial_shaped or (model_place and model_shaped(key))
 
     def model(
         self,
@@ -119,7 +140,11 @@ class ModelPlaces:
             if line is not maker_line:
                 found = self._run(line, 0, start, checks, before_calibre=True)
             else:
-                found = self._run(line, maker_end, start, checks, before_calibre=True)
+                found = self._run(line, maker_end, start, checks, before_calibre=True, after_maker=True)
+            if found is not None:
+                return found
+        if calibre is None or calibre[0] is not maker_line:
+            found = self._run(maker_line, maker_end, len(maker_line.free), checks, after_maker=True)
             if found is not None:
                 return found
         position = next((k for k, line in enumerate(lines) if line is maker_line), None)
@@ -128,7 +153,7 @@ class ModelPlaces:
         under = lines[position + 1]
         if calibre is not None and under is calibre[0]:
             return FieldRead()
-        return self._run(under, 0, len(under.free), checks, before_calibre=False) or FieldRead()
+        return self._run(under, 0, len(under.free), checks) or FieldRead()
 
     def _run(
         self,
@@ -136,26 +161,42 @@ class ModelPlaces:
         start: int,
         end: int,
         checks: tuple[int, Callable[[str], bool]],
-        before_calibre: bool,
+        before_calibre: bool = False,
+        after_maker: bool = False,
     ) -> FieldRead | None:
-        """The designation standing first in line[start:end] (nothing read before it there)."""
+        """The designation standing first in line[start:end] (nothing read before it there): before the calibre
+        (`before_calibre`), right after the maker's name (`after_maker`), or first on the line under the maker's."""
         tokens = tokens_of(line.free, start, end)
         if not tokens or line.text[start : tokens[0].start].strip(" ,-"):
             return None
         if tokens[0].key in self.prefixes and len(tokens) > 1:
             tokens = tokens[1:]
-        run: list[Token] = []
         max_digits, names_a_maker = checks
+        model_place = before_calibre or after_maker
+        run: list[Token] = []
         for token in tokens:
-            if not self.designation(token, max_digits) or names_a_maker(token.raw):
+            if not self.designation(token, max_digits, model_place) or names_a_maker(token.raw):
                 break
             run.append(token)
+        if after_maker and not before_calibre:
+            run = self._numbered(run)  # a number (or letters and a number) and its variant, nothing else
         rest = tokens[len(run) :]
         if not run or len(run) > self.max_words or sum(c.isalnum() for t in run for c in t.key) < 2:
             return None
         if before_calibre and any(t.key not in self.calibre_words for t in rest):
             return None
-        if all(NUMBER.fullmatch(t.key) for t in run):
-            return None  # a bare number is a model only by the maker's own patterns (makers.json, after_maker)
+        if after_maker and not before_calibre and any(t.key not in self.not_models for t in rest):
+            return None  # another word of its own after it: an address, a sentence
+        if all(NUMBER.fullmatch(t.key) for t in run) and not (after_maker and len(run) == 1):
+            return None  # a bare number is a model right after the maker's name, or by the maker's own patterns
         value = " ".join(LETTER_ZERO.sub("O", t.raw.strip(",:;")) for t in run)
         return line.field(value, run[0].start, run[-1].end, PLACED_QUALITY)
+
+    @staticmethod
+    def _numbered(run: list[Token]) -> list[Token]:
+        """The start of `run` that is a designation with a number ("75", "BR110") and its variant ("1935 S")."""
+        if not run or not any(c.isdigit() for c in run[0].key):
+            return []
+        if len(run) > 1 and NUMBER.fullmatch(run[0].key) and VARIANT.fullmatch(run[1].key):
+            return run[:2]
+        return run[:1]

@@ -91,7 +91,7 @@ class MarkingsReader:
             for index, reading in enumerate(readings)
             for line in reading.lines
         ]
-        texts, confidences, found = parser_input(lines)  # a row cut into boxes is read whole
+        texts, confidences, found = parser_input(lines, self.reader.min_confidence)  # a row cut in boxes, read whole
         fields = self.parser.parse(texts, confidences)
         status: Status = "read"
         if not any(line.legible for line in lines):
