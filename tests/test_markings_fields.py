@@ -11,16 +11,12 @@ from basegun.answering.alarm.terms import compact
 from basegun.answering.markings import FieldParser
 from basegun.answering.markings.calibres import squeeze
 from basegun.catalog.texts import DATA_DIR
+from tests.markings_text import fields_of
 
 
 @pytest.fixture(scope="module")
 def parser() -> FieldParser:
     return FieldParser.load()
-
-
-def fields_of(parser: FieldParser, text: str) -> tuple[str | None, ...]:
-    found = parser.parse(text.split("|"))
-    return found.maker.value, found.model.value, found.calibre.value, found.serial_number.value
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from basegun.answering.alarm.markings import MarkingRules
 from basegun.answering.alarm.terms import Code, Name
 from basegun.answering.markings import FieldParser
-from basegun.answering.markings.calibres import CalibreGrammar
-from basegun.answering.markings.makers import Maker, MakerBook, ModelPattern
-from basegun.answering.markings.marks import MarkBook
+from basegun.answering.markings.makers import Maker, ModelPattern
+from tests.markings_text import fields_of, parser_over
 
 BARE = {"code": "#", "model": "#", "after_maker": True}
 MAKERS = (
@@ -25,13 +23,7 @@ MAKERS = (
 
 @pytest.fixture(scope="module")
 def parser() -> FieldParser:
-    book = MakerBook(MAKERS, (ModelPattern.of({"code": "MODEL #", "model": "Model #"}),), 4)
-    return FieldParser(book, CalibreGrammar.load(), MarkBook.load(), MarkingRules.load())
-
-
-def fields_of(parser: FieldParser, text: str) -> tuple[str | None, ...]:
-    found = parser.parse(text.split("|"))
-    return found.maker.value, found.model.value, found.calibre.value, found.serial_number.value
+    return parser_over(MAKERS)
 
 
 @pytest.mark.parametrize(

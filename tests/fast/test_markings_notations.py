@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from basegun.answering.markings import FieldParser
+from tests.markings_text import fields_of
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +32,7 @@ def parser() -> FieldParser:
     ],
 )
 def test_notations_of_the_data_files(parser: FieldParser, text: str, expected: tuple[str | None, ...]) -> None:
-    found = parser.parse(text.split("|"))
-    assert (found.maker.value, found.model.value, found.calibre.value, found.serial_number.value) == expected
+    assert fields_of(parser, text) == expected
 
 
 def test_a_decimal_is_still_a_decimal(parser: FieldParser) -> None:

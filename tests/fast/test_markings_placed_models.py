@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import pytest
 
-from basegun.answering.alarm.markings import MarkingRules
 from basegun.answering.alarm.terms import Name
 from basegun.answering.markings import FieldParser
-from basegun.answering.markings.calibres import CalibreGrammar
-from basegun.answering.markings.makers import Maker, MakerBook, ModelPattern
-from basegun.answering.markings.marks import MarkBook
+from basegun.answering.markings.makers import Maker, ModelPattern
 from basegun.answering.markings.placed import PLACED_QUALITY, ModelPlaces
+from tests.markings_text import fields_of, parser_over
 
 MAKERS = (
     Maker("Quill", ("hunting",), (Name("QUILLARD"),), (ModelPattern.of({"name": "ALPHA", "model": "Alpha"}),)),
@@ -30,13 +28,7 @@ PLACES = ModelPlaces(
 
 @pytest.fixture(scope="module")
 def parser() -> FieldParser:
-    book = MakerBook(MAKERS, (ModelPattern.of({"code": "MODEL #", "model": "Model #"}),), 4)
-    return FieldParser(book, CalibreGrammar.load(), MarkBook.load(), MarkingRules.load(), PLACES)
-
-
-def fields_of(parser: FieldParser, text: str) -> tuple[str | None, ...]:
-    found = parser.parse(text.split("|"))
-    return found.maker.value, found.model.value, found.calibre.value, found.serial_number.value
+    return parser_over(MAKERS, PLACES)
 
 
 @pytest.mark.parametrize(
