@@ -136,13 +136,15 @@ def test_batch_of_a_stopped_worker_is_finished_once_by_another(
             return httpx.get(f"{api}/{sent['id']}", timeout=30).json()
 
         wait_for(get, lambda b: b["progress"]["weapons_done"] >= 2)
-        workers.append(worker("second"))
-        workers[1].ready()
         if stop == "kill":
             workers[0].process.kill()  # no goodbye: its heartbeat stops
         else:
             workers[0].process.send_signal(signal.SIGTERM)
         assert workers[0].process.wait(timeout=120) == (-signal.SIGKILL if stop == "kill" else 0)
+        # Stopped before a second worker exists: nobody can have finished the batch meanwhile.
+        assert get()["status"] in UNFINISHED
+        workers.append(worker("second"))
+        workers[1].ready()
 
         done = wait_for(get, lambda b: b["status"] not in UNFINISHED, timeout=300)
         assert done["status"] == "finished"
