@@ -20,8 +20,14 @@ numbers are made up in each maker's usual shape. The sets, used nowhere else (no
   misses then corrected the reader (a number or letters and a number right after the maker's name on its own line,
   a designation shaped as a model before the calibre, the variant letter of "MLE 1935 S", a one-character box
   joining its row, 7.65 mm Longue and .17 HMR in calibres.json).
-- `HELD_OUT_6`: written after those corrections, before the reader was ever run on it, and measured without
-  changing anything since: the close-ups "nobody tuned on".
+- `HELD_OUT_6`: written after those corrections, before the reader was ever run on it, and measured once as held
+  out (ACCURACY.md keeps that run); its misses then corrected the reader (a model's designation continuing over its
+  number, a suffix and a variant word: "TRG 42", "MLE 1886 M93", "MR 32 MATCH", "FIRAT MAGNUM"; a maker's name
+  holding a proof house's words, "MANUFACTURE D'ARMES DE ST ETIENNE"; "9m/m"; Springfield Armory and the Garand's
+  "CAL. .30 M1"). Its own truth "Impakt" is a typing mistake (Verney-Carron's model is the Impact), left as
+  committed: the reader's "Impact" is right and counts as a miss there.
+- `HELD_OUT_7`: written after those corrections, committed before the reader was ever run on it, and measured
+  without changing anything since: the close-ups "nobody tuned on".
 """
 
 from __future__ import annotations
@@ -559,6 +565,116 @@ HELD_OUT_6 = (
         "M12345",
     ),
 )
+HELD_OUT_7 = (
+    Case(  # the revolver's frame abbreviates the arsenal's name
+        "mas-1892",
+        ("MRE D'ARMES ST ETIENNE", "MLE 1892", "N° G12345"),
+        "MAS",
+        "Mle 1892",
+        None,
+        "G12345",
+    ),
+    Case(
+        "berthier-1892-m16",
+        ("MANUFACTURE D'ARMES DE CHATELLERAULT", "MLE 1892 M16", "N° UD12345"),
+        "MAC",
+        "Mle 1892 M16",
+        None,
+        "UD12345",
+    ),
+    Case(
+        "winchester-94",
+        ("WINCHESTER REPEATING ARMS CO. NEW HAVEN CONN. U.S.A.", "MODEL 94  30-30 WIN", "5123456"),
+        "Winchester",
+        "Model 94",
+        ".30-30 Winchester",
+        "5123456",
+    ),
+    Case(
+        "remington-870-express-magnum",
+        ("REMINGTON ARMS CO. INC. ILION N.Y.", "870 EXPRESS MAGNUM  12 GA.", "C123456M"),
+        "Remington",
+        "870 Express Magnum",
+        "12 gauge",
+        "C123456M",
+    ),
+    Case(  # the maker only
+        "husqvarna-maker-only",
+        ("HUSQVARNA VAPENFABRIKS AKTIEBOLAG", "N° 123456"),
+        "Husqvarna",
+        None,
+        None,
+        "123456",
+    ),
+    Case(  # the m/96's receiver ring: the maker and the year of making, no model
+        "carl-gustaf-m96",
+        ("CARL GUSTAFS STADS GEVÄRSFAKTORI", "1899", "123456"),
+        "Carl Gustaf",
+        None,
+        None,
+        "123456",
+    ),
+    Case("cz-527-varmint", ("CZ 527 VARMINT", ".223 REM", "B123456"), "CZ", "527 Varmint", ".223 Remington", "B123456"),
+    Case(
+        "beretta-silver-pigeon",
+        ("P. BERETTA GARDONE V.T. ITALY", "SILVER PIGEON I  CAL. 12/76", "T12345B"),
+        "Beretta",
+        "Silver Pigeon I",
+        "12/76",
+        "T12345B",
+    ),
+    Case(  # the chamber in inches: 3" is 76 mm
+        "browning-a5",
+        ("BROWNING ARMS CO. MORGAN UTAH", 'A5  12 GA 3"', "311ZV12345"),
+        "Browning",
+        "A5",
+        "12/76",
+        "311ZV12345",
+    ),
+    Case(
+        "sig-p210-target",
+        ("SIG SAUER", "P210 TARGET  9x19", "72A012345"),
+        "SIG Sauer",
+        "P210 Target",
+        "9 mm Luger",
+        "72A012345",
+    ),
+    Case("reck-miami", ("RECK MIAMI 92 F", "CAL. 8mm KNALL", "123456"), "Reck", "Miami 92 F", "8 mm P.A.K.", "123456"),
+    Case(
+        "zoraki-2906",
+        ("ZORAKI MOD. 2906  CAL. 9mm P.A.K.", "MADE IN TURKEY", "1215-001234"),
+        "Zoraki",
+        "2906",
+        "9 mm P.A.K.",
+        "1215-001234",
+    ),
+    Case(
+        "kimar-lady-k",
+        ("KIMAR LADY K  CAL. 8mm K", "MADE IN ITALY", "K-012345"),
+        "Kimar",
+        "Lady K",
+        "8 mm P.A.K.",
+        "K-012345",
+    ),
+    Case("pardini-sp", ("PARDINI ITALY", "SP  CAL. .22 LR", "054321"), "Pardini", "SP", ".22 LR", "054321"),
+    Case(
+        "benelli-sbe3",
+        ("BENELLI ARMI URBINO ITALY", "SUPER BLACK EAGLE 3  12/89", "U123456"),
+        "Benelli",
+        "Super Black Eagle 3",
+        "12/89",
+        "U123456",
+    ),
+    Case("voere-2165", ("VOERE AUSTRIA", "2165  .30-06", "12345"), "Voere", "2165", ".30-06 Springfield", "12345"),
+    Case(
+        "manufrance-robust-222",
+        ("MANUFRANCE ST ETIENNE", "ROBUST 222  CAL 12/70", "N° 341205"),
+        "Manufrance",
+        "Robust 222",
+        "12/70",
+        "341205",
+    ),
+)
 # Text that names no field: the reader must invent none.
 NO_FIELDS = (
     Case("made-in-italy", ("MADE IN ITALY",), None, None, None, None),
@@ -584,4 +700,7 @@ NO_FIELDS = (
     # Written with HELD_OUT_6:
     Case("arme-dangereuse", ("ATTENTION ARME DANGEREUSE",), None, None, None, None),
     Case("made-in-czech-republic", ("MADE IN CZECH REPUBLIC",), None, None, None, None),
+    # Written with HELD_OUT_7:
+    Case("canon-acier-special", ("CANON ACIER SPECIAL",), None, None, None, None),
+    Case("made-in-spain", ("MADE IN SPAIN",), None, None, None, None),
 )

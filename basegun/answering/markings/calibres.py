@@ -41,6 +41,8 @@ def squeeze(text: str) -> tuple[str, list[int]]:
             if after.isdigit() and (glued or starts):
                 out.append((".", index))
             continue
+        if char == "/" and _millimetres(kept, position):
+            continue  # "9m/m": the old notation of millimetres, read as "9mm"
         out.append((char, index))
     chars = [c for c, _ in out]
     for position, char in enumerate(chars):
@@ -132,6 +134,13 @@ def _matches(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
         if match and match.end() > start:
             found.append(match)
     return found
+
+
+def _millimetres(kept: list[tuple[str, int]], position: int) -> bool:
+    """Whether the slash at `position` is the one of "m/m" after a number ("9m/m", "7,65 m/m"), millimetres."""
+    if not 2 <= position < len(kept) - 1:
+        return False
+    return kept[position - 1][0] == "M" and kept[position + 1][0] == "M" and kept[position - 2][0].isdigit()
 
 
 def _inch_number(kept: list[tuple[str, int]], position: int) -> bool:

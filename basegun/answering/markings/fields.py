@@ -96,11 +96,14 @@ class FieldParser:
         lines = [WorkLine(i, t, c, t) for i, (t, c) in enumerate(zip(texts, confidences, strict=True)) if t.strip()]
         findings = self.alarm.find(texts)
         calibre, blank_calibre, calibre_at = self._calibre(lines)
+        unmarked = {line.index: line.free for line in lines}
         marks = self._marks(lines)
         maker, model, listed = self._listed(lines, findings)
         if maker.value is None:
             maker, found = self._maker(lines)
-            model = self._spelt(model, maker.value) if listed else self._model(lines, found, calibre.line)
+            if found is None:
+                maker, found = self._maker_around_marks(lines, unmarked)
+            model = self._spelt(model, maker.value) if listed else self._model(lines, found, calibre_at)
             if model.value is None and found is not None:
                 model = self._placed(lines, found, calibre_at)
         serial = self._serial(lines)
@@ -179,8 +182,23 @@ class FieldParser:
         read = line.field(maker.name, *span_of(line.free, hit.start, hit.end), match_quality(term, hit), take=False)
         return read, (maker, line, hit)
 
+    def _maker_around_marks(
+        self, lines: list[WorkLine], unmarked: dict[int, str]
+    ) -> tuple[FieldRead, tuple[Maker, WorkLine, Hit] | None]:
+        """A maker whose name holds a proof mark's words ("MANUFACTURE D'ARMES DE ST ETIENNE": the proof house of
+        Saint-Etienne is the arsenal's town): read in the lines as they were before the marks were taken; on the
+        maker's line, the marks are given back (still reported as marks), so that every place keeps its meaning."""
+        view = [WorkLine(line.index, line.text, line.confidence, unmarked[line.index]) for line in lines]
+        read, found = self._maker(view)
+        if found is None:
+            return read, None
+        maker, seen, hit = found
+        line = next(line for line in lines if line.index == seen.index)
+        line.free = unmarked[line.index]
+        return read, (maker, line, hit)
+
     def _model(
-        self, lines: list[WorkLine], found: tuple[Maker, WorkLine, Hit] | None, calibre_line: int | None
+        self, lines: list[WorkLine], found: tuple[Maker, WorkLine, Hit] | None, calibre: tuple[WorkLine, int] | None
     ) -> FieldRead:
         """The maker's own patterns first (the longest read: "M&P 9" before "M&P"), then a model written as such
         ("MOD. 12"), then the maker's bare model number first on a line of its own (`_first_on_a_line`)."""
@@ -200,12 +218,17 @@ class FieldParser:
                 span = span_of(line.free, hit.start, hit.end)
                 number = span_of(line.free, *pattern.number_span(hit.start, hit.end))
                 value = pattern.value(re.sub(r"[^0-9/-]", "", line.free[number[0] : number[1]]))
-                value, end = _with_variant(pattern, line, value, span[1])
+                value, end = self._continued(line, *_with_variant(pattern, line, value, span[1]), calibre)
                 return line.field(value, span[0], end, match_quality(pattern.term, hit))
-        return self._first_on_a_line(lines, found, calibre_line)
+        return self._first_on_a_line(lines, found, calibre)
+
+    def _continued(self, line: WorkLine, value: str, end: int, calibre: tuple[WorkLine, int] | None) -> tuple[str, int]:
+        """The rest of a model's designation on its line, up to the calibre there (`ModelPlaces.continued`)."""
+        stop = calibre[1] if calibre is not None and calibre[0] is line and calibre[1] >= end else len(line.free)
+        return self.places.continued(line, value, end, stop, (self.makers.bare_model_digits, self._names_a_maker))
 
     def _first_on_a_line(
-        self, lines: list[WorkLine], found: tuple[Maker, WorkLine, Hit] | None, calibre_line: int | None
+        self, lines: list[WorkLine], found: tuple[Maker, WorkLine, Hit] | None, calibre: tuple[WorkLine, int] | None
     ) -> FieldRead:
         """A bare model number under the maker's name ("SAUER & SOHN" above "202  .300 WIN MAG"): one of the maker's
         bare-number patterns (`after_maker`) standing first on another line, followed there by a word or the
@@ -224,11 +247,11 @@ class FieldParser:
                     start, end = span_of(line.free, hit.start, hit.end)
                     number = span_of(line.free, *pattern.number_span(hit.start, hit.end))
                     digits = re.sub(r"[^0-9]", "", line.free[number[0] : number[1]])
-                    followed = re.search("[A-Za-z]", line.text[end:]) or line.index == calibre_line
+                    followed = re.search("[A-Za-z]", line.text[end:]) or (calibre is not None and calibre[0] is line)
                     first = not line.text[:start].strip()
                     if first and followed and len(digits) <= self.makers.bare_model_digits:
                         value = pattern.value(re.sub(r"[^0-9/-]", "", line.free[number[0] : number[1]]))
-                        value, end = _with_variant(pattern, line, value, end)
+                        value, end = self._continued(line, *_with_variant(pattern, line, value, end), calibre)
                         return line.field(value, start, end, match_quality(pattern.term, hit))
         return FieldRead()
 

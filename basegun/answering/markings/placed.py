@@ -45,6 +45,9 @@ LETTER_ZERO = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])")  # OCR reads O as 0: "EL
 VARIANT = re.compile(r"[A-Z][0-9]?")  # the variant after a model's number: "1935 S", "1911 A1"
 MIN_SERIAL_DIGITS = 3  # as the serial-number finder (fields.py): three digits in four characters or more
 MIN_SERIAL_LENGTH = 4
+SUFFIX = re.compile(r"[A-Z]{1,2}[0-9]{1,2}")  # after a model's number: "MLE 1886 M93", "1911 A1"
+HAS_DIGIT = re.compile(r"[0-9]")
+CONTINUED_WORDS = 2  # words a designation continues over after what was read of it
 MODEL_SHAPES = ((3, 3), (2, 4))  # (letters, digits) at most: a model's designation may be shaped as a serial number
 
 
@@ -93,6 +96,7 @@ class ModelPlaces:
     not_models: frozenset[str]
     max_words: int
     max_word_length: int
+    variant_words: tuple[str, ...] = ()  # spelt as a model's name spells them ("Match"), see `continued`
 
     @classmethod
     def load(cls, path: Path = DATA_DIR / "model_places.json") -> ModelPlaces:
@@ -106,6 +110,7 @@ class ModelPlaces:
             frozenset(words),
             int(data["designation"]["max_words"]),
             int(data["designation"]["max_word_length"]),
+            tuple(data["continuations"]["variant_words"]),
         )
 
     def designation(self, token: Token, max_digits: int, model_place: bool = False) -> bool:
@@ -154,6 +159,30 @@ class ModelPlaces:
         if calibre is not None and under is calibre[0]:
             return FieldRead()
         return self._run(under, 0, len(under.free), checks) or FieldRead()
+
+    def continued(
+        self, line: PlaceLine, value: str, end: int, stop: int, checks: tuple[int, Callable[[str], bool]]
+    ) -> tuple[str, int]:
+        """A model read up to `end` with the rest of its designation on its line, before `stop` (the calibre, or the
+        end of the line): "TRG" and its number ("TRG 42"), a number and its suffix ("MLE 1886 M93"), a variant word
+        of the data file ("MR 32 MATCH", "FIRAT MAGNUM"). At most `CONTINUED_WORDS` words, each right after the
+        last; a number only after a designation without one, of at most three digits (more is a serial number or a
+        year), a suffix (one or two letters and one or two digits) only after a number. Anything else ends it: a
+        word of the data file, a maker's name, a serial number, the calibre."""
+        max_digits, names_a_maker = checks
+        variants = {key_of(word): word for word in self.variant_words}
+        for token in tokens_of(line.free, end, stop)[:CONTINUED_WORDS]:
+            last = value.split()[-1] if value.split() else ""
+            if line.text[end : token.start].strip() or names_a_maker(token.raw):
+                break
+            number = (
+                NUMBER.fullmatch(token.key) and len(token.key) <= min(3, max_digits) and not HAS_DIGIT.search(value)
+            )
+            suffix = SUFFIX.fullmatch(token.key) and NUMBER.fullmatch(last)
+            if token.key not in variants and not (number or suffix):
+                break
+            value, end = f"{value} {variants.get(token.key, token.key)}", token.end
+        return value, end
 
     def _run(
         self,

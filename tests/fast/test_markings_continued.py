@@ -1,0 +1,121 @@
+"""A model's full designation after its first word, on makers and words written in the test: the designation
+continues over its number ("TRG 42"), a suffix after its number ("MLE 1886 M93") and a variant word ("MR 32 MATCH",
+"FIRAT MAGNUM") until the calibre, a serial number or a word of the data file; a maker's name holding a proof mark's
+words ("MANUFACTURE D'ARMES DE ST ETIENNE"); "9m/m" read as 9 mm; and the makers and the Garand's calibre added
+with them in the data files."""
+
+from __future__ import annotations
+
+import pytest
+
+from basegun.answering.alarm.terms import Name
+from basegun.answering.markings import FieldParser
+from basegun.answering.markings.calibres import CalibreGrammar
+from basegun.answering.markings.makers import Maker, ModelPattern
+from basegun.answering.markings.placed import ModelPlaces
+from tests.markings_text import fields_of, parser_over
+
+MAKERS = (
+    Maker(
+        "Alpha",
+        ("hunting",),
+        (Name("ALPHAWERK"),),
+        (
+            ModelPattern.of({"code": "TRG", "model": "TRG"}),
+            ModelPattern.of({"code": "MR #", "model": "MR #"}),
+            ModelPattern.of({"name": "FIRAT", "model": "Firat"}),
+        ),
+    ),
+    Maker("Arsenal", ("military surplus",), (Name("MANUFACTURE D'ARMES DE ST ETIENNE"),), ()),
+    Maker("Milit", ("military surplus",), (Name("MILITARY"),), (ModelPattern.of({"code": "MLE #", "model": "Mle #"}),)),
+)
+PLACES = ModelPlaces(
+    prefixes=frozenset({"MOD", "MLE"}),
+    calibre_words=frozenset({"CAL"}),
+    not_models=frozenset({"FRANCE", "N°", "NO", "MAGNUM"}),
+    max_words=3,
+    max_word_length=12,
+    variant_words=("Match", "Magnum"),
+)
+
+
+@pytest.fixture(scope="module")
+def parser() -> FieldParser:
+    return parser_over(MAKERS, PLACES)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ALPHAWERK|TRG 42  .338 LAPUA MAG|123456", ("Alpha", "TRG 42", ".338 Lapua Magnum", "123456")),
+        ("ALPHAWERK|MR 32 MATCH  .32 S&W LONG|M12345", ("Alpha", "MR 32 Match", ".32 S&W Long", "M12345")),
+        ("ALPHAWERK FIRAT MAGNUM|CAL 9mm P.A.K.|21-04567", ("Alpha", "Firat Magnum", "9 mm P.A.K.", "21-04567")),
+        ("MILITARY|MLE 1886 M93|N° 12345", ("Milit", "Mle 1886 M93", None, "12345")),
+        ("MILITARY MLE 1934 M35  CAL 9mm", ("Milit", "Mle 1934 M35", "9 mm", None)),
+    ],
+)
+def test_a_designation_continues_over_its_number_suffix_and_variant_word(
+    parser: FieldParser, text: str, expected: tuple[str | None, ...]
+) -> None:
+    assert fields_of(parser, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ALPHAWERK TRG 123456", ("Alpha", "TRG", None, "123456")),  # a serial number is no number of the model
+        ("ALPHAWERK|MR 32 A12345", ("Alpha", "MR 32", None, "A12345")),  # nor a suffix shaped as one
+        ("ALPHAWERK|MR 32  .357 MAGNUM|M12345", ("Alpha", "MR 32", ".357 Magnum", "M12345")),  # the calibre ends it
+        ("ALPHAWERK MR 32 FRANCE", ("Alpha", "MR 32", None, None)),  # a word of the data file ends it
+        ("ALPHAWERK MR 32 45 MATCH", ("Alpha", "MR 32", None, None)),  # a number after a number is something else
+        ("ALPHAWERK TRG MILITARY 42", ("Alpha", "TRG", None, None)),  # a maker's name ends it
+    ],
+)
+def test_a_designation_stops_before_what_is_not_its_own(
+    parser: FieldParser, text: str, expected: tuple[str | None, ...]
+) -> None:
+    assert fields_of(parser, text) == expected
+
+
+def test_a_makers_name_holding_a_proof_houses_words_is_read_and_the_mark_kept(parser: FieldParser) -> None:
+    found = parser.parse(["MANUFACTURE D'ARMES DE ST ETIENNE", "N° 12345"])
+    assert (found.maker.value, found.serial_number.value) == ("Arsenal", "12345")
+    assert [mark.value for mark in found.marks] == ["Saint-Étienne"]
+
+
+@pytest.mark.parametrize(
+    ("millimetres", "plain"),
+    [("CAL. 9m/m", "CAL. 9mm"), ("7,65 m/m", "7,65 mm"), ("CAL 9 M/M", "CAL 9 MM")],
+)
+def test_m_slash_m_after_a_number_is_millimetres(millimetres: str, plain: str) -> None:
+    grammar = CalibreGrammar.load()
+    read, expected = grammar.find(millimetres), grammar.find(plain)
+    assert read is not None
+    assert expected is not None
+    assert read.value == expected.value
+    assert grammar.find("ARMES M/M") is None
+
+
+@pytest.fixture(scope="module")
+def real() -> FieldParser:
+    return FieldParser.load()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("MANUFACTURE D'ARMES DE ST ETIENNE|MLE 1886 M93|N° 12345", ("MAS", "Mle 1886 M93", None, "12345")),
+        ("MANUFACTURE D'ARMES DE CHATELLERAULT|MLE 1934 M35", ("MAC", "Mle 1934 M35", None, None)),
+        ("MANUFACTURE D'ARMES DE TULLE|N° 12345", ("MAT", None, None, "12345")),
+        (
+            "U.S. RIFLE  CAL. .30 M1|SPRINGFIELD ARMORY|1234567",
+            ("Springfield Armory", "M1", ".30-06 Springfield", "1234567"),
+        ),
+        (".30-06 SPRINGFIELD", (None, None, ".30-06 Springfield", None)),  # the cartridge is not the maker
+        ("U.S. CARBINE CAL .30 M1", (None, None, None, None)),  # the carbine's stamp is no .30-06
+    ],
+)
+def test_the_makers_and_calibre_added_to_the_data_files(
+    real: FieldParser, text: str, expected: tuple[str | None, ...]
+) -> None:
+    assert fields_of(real, text) == expected
