@@ -52,6 +52,9 @@ def parser() -> FieldParser:
         ("ALPHAWERK FIRAT MAGNUM|CAL 9mm P.A.K.|21-04567", ("Alpha", "Firat Magnum", "9 mm P.A.K.", "21-04567")),
         ("MILITARY|MLE 1886 M93|N° 12345", ("Milit", "Mle 1886 M93", None, "12345")),
         ("MILITARY MLE 1934 M35  CAL 9mm", ("Milit", "Mle 1934 M35", "9 mm", None)),
+        # a lone variant letter after the number, last on the line or before the calibre
+        ("ALPHAWERK FIRAT 92 F|CAL. 8mm K|123456", ("Alpha", "Firat 92 F", "8 mm P.A.K.", "123456")),
+        ("ALPHAWERK|MR 32 S  CAL. 9mm|M12345", ("Alpha", "MR 32 S", "9 mm", "M12345")),
     ],
 )
 def test_a_designation_continues_over_its_number_suffix_and_variant_word(
@@ -69,6 +72,7 @@ def test_a_designation_continues_over_its_number_suffix_and_variant_word(
         ("ALPHAWERK MR 32 FRANCE", ("Alpha", "MR 32", None, None)),  # a word of the data file ends it
         ("ALPHAWERK MR 32 45 MATCH", ("Alpha", "MR 32", None, None)),  # a number after a number is something else
         ("ALPHAWERK TRG MILITARY 42", ("Alpha", "TRG", None, None)),  # a maker's name ends it
+        ("ALPHAWERK FIRAT 92 F MADE|123456", ("Alpha", "Firat 92", None, "123456")),  # a letter not last on its line
     ],
 )
 def test_a_designation_stops_before_what_is_not_its_own(
@@ -113,6 +117,13 @@ def real() -> FieldParser:
         ),
         (".30-06 SPRINGFIELD", (None, None, ".30-06 Springfield", None)),  # the cartridge is not the maker
         ("U.S. CARBINE CAL .30 M1", (None, None, None, None)),  # the carbine's stamp is no .30-06
+        # written with the seventh held-out set's corrections: "Express" a variant word, a chamber in inches
+        ('REMINGTON|870 EXPRESS  12 GA 3"|C123456M', ("Remington", "870 Express", "12/76", "C123456M")),
+        ("BROWNING|A5  12 GA. 3 IN.", ("Browning", "A5", "12/76", None)),
+        ('12 GAUGE 2 3/4"', (None, None, "12/70", None)),
+        ('20 GA 3 1/2"', (None, None, "20/89", None)),
+        ("12 GA  30 IN BARREL", (None, None, "12 gauge", None)),  # the barrel's length is no chamber
+        ("MOSSBERG|MODEL 500A  12 GA", ("Mossberg", "500", "12 gauge", None)),  # a glued letter is no variant
     ],
 )
 def test_the_makers_and_calibre_added_to_the_data_files(

@@ -68,7 +68,7 @@ def test_a_designation_in_a_models_place_is_the_model(
         ("NOMODEL SA 75|F12345", ("Nomod", None, None, "F12345")),  # not right after the name
         ("NOMODEL|BR110", ("Nomod", None, None, "BR110")),  # alone under the maker: a serial number's place
         ("NOMODEL|DBW1234 .357 MAG", ("Nomod", None, ".357 Magnum", "DBW1234")),  # before the calibre, a serial
-        ("NOMODEL|202 .300 WIN MAG", ("Nomod", None, ".300 Winchester Magnum", None)),  # a bare number elsewhere
+        ("NOMODEL|12345 .300 WIN MAG", ("Nomod", None, ".300 Winchester Magnum", "12345")),  # too long for a model
         ("TOWNVILLE 75|12/76", (None, None, "12/76", None)),  # no maker read
     ],
 )

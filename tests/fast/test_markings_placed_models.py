@@ -73,7 +73,7 @@ def test_such_a_model_is_less_sure_than_a_known_one(parser: FieldParser) -> None
         ("NOMODEL|12/70 F12345", ("Nomod", None, "12/70", "F12345")),  # nothing before the calibre
         ("NOMODEL|DBW1234", ("Nomod", None, None, "DBW1234")),  # shaped as a serial number
         ("NOMODEL|DBW1234 .357 MAG", ("Nomod", None, ".357 Magnum", "DBW1234")),
-        ("NOMODEL|202 .300 WIN MAG", ("Nomod", None, ".300 Winchester Magnum", None)),  # a bare number: no pattern
+        ("NOMODEL|202|.300 WIN MAG", ("Nomod", None, ".300 Winchester Magnum", None)),  # a bare number alone
         ("NOMODEL|1943", ("Nomod", None, None, "1943")),
         ("NOMODEL|ORCA WARNING 12/70", ("Nomod", None, "12/70", None)),  # another word before the calibre
         ("NOMODEL|ST ETIENNE ORCA", ("Nomod", None, None, None)),  # after a proof mark: not first on the line

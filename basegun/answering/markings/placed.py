@@ -15,10 +15,11 @@ word, the words before a year of foundation: "SINCE", "EST."), a maker's name, a
 number, a token shaped as a serial number: three digits or more in four characters or more, except, before the
 calibre or right after the maker's name (where a model stands, a serial number does not), a model's shape: at most
 three letters and three digits, or two letters and four digits ("BR110", "SP2022"; not "DBW1234", "B41277").
-Numbers alone are a model only right after the maker's name (places 2 and 3, one number of at most
-`bare_models.max_digits` digits): first on another line, a bare number is a model only by the maker's own patterns
-in makers.json, as it is as often a serial number or a year there. After a number, one letter (or a letter and a
-digit) is its variant ("1935 S", "75 B", "1911 A1").
+Numbers alone are a model only right after the maker's name (places 2 and 3), or first on the line right under the
+maker's line and followed there by the calibre ("VOERE AUSTRIA" above "2165  .30-06", as Sauer's "202  .300 WIN
+MAG"): one number of at most `bare_models.max_digits` digits. First on another line, a bare number is a model only by
+the maker's own patterns in makers.json, as it is as often a serial number or a year there. After a number, one
+letter (or a letter and a digit) is its variant ("1935 S", "75 B", "1911 A1").
 Before the calibre, only a calibre's word ("CAL") may stand between the designation and the calibre. Right after the
 maker's name, another word of its own after the designation (a street, a town the data file does not know) leaves
 the place empty: an address is not a model. Nothing is taken without a maker read, so text without markings never
@@ -140,10 +141,12 @@ class ModelPlaces:
         `names_a_maker` ("BROWNING'S PATENT" under "FABRIQUE NATIONALE") is not a model either."""
         maker_line, maker_end = maker
         checks = (max_digits, names_a_maker)
+        position = next((k for k, line in enumerate(lines) if line is maker_line), None)
+        under = lines[position + 1] if position is not None and position + 1 < len(lines) else None
         if calibre is not None:
             line, start = calibre
             if line is not maker_line:
-                found = self._run(line, 0, start, checks, before_calibre=True)
+                found = self._run(line, 0, start, checks, before_calibre=True, under_maker=line is under)
             else:
                 found = self._run(line, maker_end, start, checks, before_calibre=True, after_maker=True)
             if found is not None:
@@ -152,11 +155,7 @@ class ModelPlaces:
             found = self._run(maker_line, maker_end, len(maker_line.free), checks, after_maker=True)
             if found is not None:
                 return found
-        position = next((k for k, line in enumerate(lines) if line is maker_line), None)
-        if position is None or position + 1 >= len(lines):
-            return FieldRead()
-        under = lines[position + 1]
-        if calibre is not None and under is calibre[0]:
+        if under is None or (calibre is not None and under is calibre[0]):
             return FieldRead()
         return self._run(under, 0, len(under.free), checks) or FieldRead()
 
@@ -164,22 +163,28 @@ class ModelPlaces:
         self, line: PlaceLine, value: str, end: int, stop: int, checks: tuple[int, Callable[[str], bool]]
     ) -> tuple[str, int]:
         """A model read up to `end` with the rest of its designation on its line, before `stop` (the calibre, or the
-        end of the line): "TRG" and its number ("TRG 42"), a number and its suffix ("MLE 1886 M93"), a variant word
-        of the data file ("MR 32 MATCH", "FIRAT MAGNUM"). At most `CONTINUED_WORDS` words, each right after the
-        last; a number only after a designation without one, of at most three digits (more is a serial number or a
-        year), a suffix (one or two letters and one or two digits) only after a number. Anything else ends it: a
-        word of the data file, a maker's name, a serial number, the calibre."""
+        end of the line): "TRG" and its number ("TRG 42"), a number and its suffix ("MLE 1886 M93"), a
+        variant word of the data file ("MR 32 MATCH", "FIRAT MAGNUM"), a lone variant letter ending the line or
+        before the calibre ("MIAMI 92 F"). At most `CONTINUED_WORDS` words, each right after the last; a number
+        only after a designation without one, of at most three digits (more is a serial number or a year), a suffix
+        (one or two letters and one or two digits) only after a number. Anything else ends it: a word of the data
+        file, a maker's name, a serial number, the calibre."""
+        tokens = tokens_of(line.free, end, stop)
         max_digits, names_a_maker = checks
         variants = {key_of(word): word for word in self.variant_words}
-        for token in tokens_of(line.free, end, stop)[:CONTINUED_WORDS]:
+        for position, token in enumerate(tokens[:CONTINUED_WORDS]):
             last = value.split()[-1] if value.split() else ""
             if line.text[end : token.start].strip() or names_a_maker(token.raw):
                 break
             number = (
                 NUMBER.fullmatch(token.key) and len(token.key) <= min(3, max_digits) and not HAS_DIGIT.search(value)
             )
-            suffix = SUFFIX.fullmatch(token.key) and NUMBER.fullmatch(last)
-            if token.key not in variants and not (number or suffix):
+            after_number = NUMBER.fullmatch(last) is not None
+            suffix = SUFFIX.fullmatch(token.key) and after_number
+            ends = all(t.key in self.calibre_words for t in tokens[position + 1 :])
+            apart = token.start > end  # "500A" is the Mossberg 500 stamped MODEL 500A, not a variant A
+            letter = after_number and ends and apart and VARIANT.fullmatch(token.key) is not None
+            if token.key not in variants and not (number or suffix or letter):
                 break
             value, end = f"{value} {variants.get(token.key, token.key)}", token.end
         return value, end
@@ -192,9 +197,11 @@ class ModelPlaces:
         checks: tuple[int, Callable[[str], bool]],
         before_calibre: bool = False,
         after_maker: bool = False,
+        under_maker: bool = False,
     ) -> FieldRead | None:
         """The designation standing first in line[start:end] (nothing read before it there): before the calibre
-        (`before_calibre`), right after the maker's name (`after_maker`), or first on the line under the maker's."""
+        (`before_calibre`, on the line right under the maker's: `under_maker`), right after the maker's name
+        (`after_maker`), or first on the line under the maker's."""
         tokens = tokens_of(line.free, start, end)
         if not tokens or line.text[start : tokens[0].start].strip(" ,-"):
             return None
@@ -216,8 +223,9 @@ class ModelPlaces:
             return None
         if after_maker and not before_calibre and any(t.key not in self.not_models for t in rest):
             return None  # another word of its own after it: an address, a sentence
-        if all(NUMBER.fullmatch(t.key) for t in run) and not (after_maker and len(run) == 1):
-            return None  # a bare number is a model right after the maker's name, or by the maker's own patterns
+        lone = len(run) == 1 and (after_maker or (before_calibre and under_maker))
+        if all(NUMBER.fullmatch(t.key) for t in run) and not lone:
+            return None  # a bare number is a model in those two places, or by the maker's own patterns
         value = " ".join(LETTER_ZERO.sub("O", t.raw.strip(",:;")) for t in run)
         return line.field(value, run[0].start, run[-1].end, PLACED_QUALITY)
 
