@@ -157,8 +157,19 @@ def test_a_close_up_read_through_the_markings_route_is_kept_by_the_weapon(
     closeup = (photos / "alarm/alarm_gun_blow_f92.jpg").read_bytes()
     reading = client.post("/api/v1/markings", files=[("images", ("gros-plan.jpg", closeup, "image/jpeg"))])
     assert reading.status_code == 200, reading.text
+    assert reading.json()["listed_alarm_model"]
+    before = client.get(f"/api/v1/batches/{batch['id']}").json()["weapons"][1]["flags"]
+    assert "listed_alarm_gun" not in before
     body = {"markings_id": reading.json()["id"], "closeup": "gros-plan.jpg", "serial_number": TYPED_SERIAL}
-    markings = client.put(fields_url(batch, 1), json=body).json()["markings"]
+    confirmed = client.put(fields_url(batch, 1), json=body).json()
+    markings = confirmed["markings"]
+    # The chosen close-up shows a listed alarm gun: the weapon is flagged so, for the expert, as if the batch had
+    # held the close-up; the flag that it may be one gives way.
+    assert {"listed_alarm_gun", "needs_expert"} <= set(confirmed["flags"])
+    assert "possible_alarm_gun" not in confirmed["flags"]
+    status = client.get(f"/api/v1/batches/{batch['id']}").json()["weapons"][1]
+    assert status["flags"] == confirmed["flags"]
+    assert "listed_alarm_gun" in report_rows(client, batch)["revolver 2"]["flags"].split()
     assert (markings["markings_id"], markings["photos"], markings["status"]) == (
         body["markings_id"],
         ["gros-plan.jpg"],

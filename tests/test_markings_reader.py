@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from basegun.answering.markings import FieldParser, MarkingsReader
+from basegun.answering.markings.reader import reasons_for
 from basegun.catalog.texts import same
 from basegun.errors import InvalidRequest
 from basegun.inference.imaging import Limits
@@ -29,6 +30,11 @@ def test_read_fields_of_an_alarm_pistol(reader: MarkingsReader, photos: Path) ->
     assert result.lines[result.maker.line].box
     assert {r.code for r in result.reasons} == {"listed_alarm_model", "blank_firing_calibre"}
     assert all(r.text["fr"] and r.text["en"] for r in result.reasons)
+    # Read without the weapon's typology (a close-up a station chose), then narrowed to it once known: a
+    # blank-firing calibre bears on a handgun's category only.
+    unknown = reader.read([(photos / "alarm" / "alarm_gun_blow_f92.jpg").read_bytes()])
+    assert reasons_for(unknown.reasons, "pistolet_semi_auto_moderne") == result.reasons
+    assert [r.code for r in reasons_for(unknown.reasons, "epaule_a_verrou")] == ["listed_alarm_model"]
 
 
 def test_read_nothing_on_a_photo_without_markings(reader: MarkingsReader, photos: Path) -> None:

@@ -26,6 +26,7 @@ from basegun.answering.markings.result import FIELDS as MARKINGS_FIELDS
 from basegun.batch.answer_models import WeaponFieldsForm
 from basegun.batch.archive import BatchLimits, Upload, store_uploads, unpack_zip
 from basegun.batch.intake import Intake
+from basegun.batch.marked import weapon_answer, with_markings
 from basegun.batch.report import REPORT_FILES, Retention, now, split
 from basegun.batch.runner import Progress
 from basegun.batch.store import FINAL, UNFINISHED, batch_ref
@@ -131,7 +132,7 @@ class BatchManager:
         """The batch's progress and the weapons done so far (in batch order), with its reports' names once written."""
         row = self.store.load(batch_id)
         answers = self.store.weapons(batch_id)
-        done = [WeaponAnswer.model_validate({**answers[p], "index": p}) for p in sorted(answers)]
+        done = [weapon_answer(answers[p], p) for p in sorted(answers)]
         weapons, not_analysed = split(done, row.skipped)
         return {
             "id": row.id,
@@ -167,7 +168,7 @@ class BatchManager:
         answer = self.store.weapons(batch_id).get(position)
         if answer is None or not answer["photos_readable"]:  # not (yet) a weapon of the batch's report
             raise NotFound(f"The batch has no weapon {position} answered.", code="unknown_weapon")
-        weapon = WeaponAnswer.model_validate({**answer, "index": position})
+        weapon = WeaponAnswer.model_validate({**answer, "index": position})  # as analysed, its flags unraised
         read = weapon.markings
         if form.markings_id is not None:
             reading = self.service.markings_reading(form.markings_id)
@@ -180,7 +181,7 @@ class BatchManager:
         log.info(
             "weapon fields confirmed", extra={"batch": batch_ref(batch_id), "position": position, "typed": typed_names}
         )
-        return weapon.model_copy(update={"markings": markings})
+        return with_markings(weapon, markings)
 
     def cancel(self, batch_id: str) -> dict[str, Any]:
         """Ask the batch to stop: the job running it stops after the weapons under way, with a report of the weapons

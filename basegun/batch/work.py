@@ -19,9 +19,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from basegun.answering.answer_models import WeaponAnswer
 from basegun.answering.assess import WeaponResult
 from basegun.answering.weapon import PhotoFile, Weapon
+from basegun.batch.marked import weapon_answer
 from basegun.batch.report import Retention, build_report, render_report
 from basegun.batch.runner import Progress, run
 from basegun.batch.store import ABANDONED_AFTER_SECONDS, FINAL, BatchRow, BatchStore, photo_key
@@ -144,7 +144,7 @@ class BatchWork:
             name=row.name,
             created=created,
             status=row.status,
-            answers=[WeaponAnswer.model_validate({**answers[p], "index": p}) for p in sorted(answers)],
+            answers=[weapon_answer(answers[p], p) for p in sorted(answers)],
             skipped=row.skipped,
             catalog=self.service.catalog,
             model=self.service.identifier.model,

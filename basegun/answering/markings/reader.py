@@ -26,6 +26,7 @@ from basegun.networks.ocr.reader import TextLine, TextReader
 MAX_PHOTOS = 4
 MIN_CHARACTERS = 2  # as the alarm check: a line with fewer letters and digits carries no marking
 HANDGUNS = ("pistolet_semi_auto_moderne", "revolver", "autre_pistolet")
+HANDGUN_REASONS = ("blank_firing_calibre", "blank_firing_mark")  # they bear on a handgun's category only
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,6 @@ class MarkingsReader:
         """What the fields say that bears on the category, for the expert; a handgun's only where it may be one."""
         texts = self.texts["reasons"]
         found: list[Reason] = []
-        handgun = typology is None or typology in HANDGUNS
         if fields.listed_alarm_model:
             name = " ".join(v for v in (fields.maker.value, fields.model.value) if v)
             found.append(
@@ -123,17 +123,26 @@ class MarkingsReader:
                     code="listed_alarm_model", field="model", text=fill(texts["listed_alarm_model"], name=same(name))
                 )
             )
-        if fields.blank_firing_calibre and handgun and fields.calibre.value:
+        if fields.blank_firing_calibre and fields.calibre.value:
             text = fill(texts["blank_firing_calibre"], calibre=same(fields.calibre.value))
             found.append(Reason(code="blank_firing_calibre", field="calibre", text=text))
-        elif handgun and not fields.listed_alarm_model:
+        elif not fields.listed_alarm_model:
             blank = next((m for m in fields.marks if m.kind == "blank_firing"), None)
             if blank is not None and blank.value:
                 text = fill(texts["blank_firing_mark"], mark=same(blank.value))
                 found.append(Reason(code="blank_firing_mark", field="marks", text=text))
         if any(m.kind == "black_powder" for m in fields.marks):
             found.append(Reason(code="black_powder", field="marks", text=texts["black_powder"]))
-        return found
+        return reasons_for(found, typology)
+
+
+def reasons_for(reasons: list[Reason], typology: str | None) -> list[Reason]:
+    """The reasons that bear on a weapon of `typology`: a blank-firing calibre or mark only on a handgun, or where
+    the typology is not known (it may be one). A reading made without the typology (a close-up a station chose)
+    holds them all, and is narrowed by this once the weapon's typology is at hand."""
+    if typology is None or typology in HANDGUNS:
+        return list(reasons)
+    return [reason for reason in reasons if reason.code not in HANDGUN_REASONS]
 
 
 def timings_of(readings: list[PhotoReading], fields_ms: float) -> dict[str, float]:
