@@ -59,10 +59,16 @@ def triage(args: argparse.Namespace) -> int:
     from concurrent.futures import ThreadPoolExecutor
 
     from basegun.batch import Progress, triage_folder
+    from basegun.batch.typed_fields import read_typed_fields
     from basegun.service import Basegun
 
     if not args.folder.is_dir():
         print(f"basegun: not a folder: {args.folder}", file=sys.stderr)
+        return 2
+    try:
+        typed = read_typed_fields(args.fields) if args.fields else None
+    except BasegunError as exc:
+        print(f"basegun: {exc.code}: {exc.detail}", file=sys.stderr)
         return 2
     # One thread per core, each network run on one core: the fastest way measured (benchmarks/triage.py).
     settings = get_settings().model_copy(update={"intra_op_threads": 1})
@@ -78,7 +84,11 @@ def triage(args: argparse.Namespace) -> int:
             print(f"\r{progress.line()}", end="\n" if finished else "", file=sys.stderr, flush=True)
 
     with ThreadPoolExecutor(args.workers, thread_name_prefix="triage") as pool:
-        report = triage_folder(service, args.folder, out, pool, show, args.lang)
+        try:
+            report = triage_folder(service, args.folder, out, pool, show, args.lang, typed)
+        except BasegunError as exc:
+            print(f"basegun: {exc.code}: {exc.detail}", file=sys.stderr)
+            return 2
     for row in report.summary:
         print(f"{row.label.text(args.lang)}\t{row.count}")
     for item in report.not_analysed:
@@ -178,6 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
     tri.add_argument("--out", type=Path, metavar="REPORT_DIR", help="where to write report.csv, .json and .html")
     tri.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="weapons analysed at once (the cores)")
     tri.add_argument("--lang", choices=("fr", "en"), default="fr", help="language of the CSV and HTML reports")
+    tri.add_argument(
+        "--fields",
+        type=Path,
+        metavar="FIELDS.csv",
+        help="maker, model, calibre, serial_number typed by weapon (a 'weapon' column): e.g. a report.csv corrected",
+    )
     tri.set_defaults(run=triage)
     exp = commands.add_parser("export-dataset", help="corrected photos and expert answers as labelled folders")
     exp.add_argument("--out", type=Path, required=True, metavar="DIR", help="a new folder for `basegun-train fit`")
