@@ -99,6 +99,7 @@ def test_parse_marks(parser: FieldParser) -> None:
         ("8mm PAK", "8 mm P.A.K."),
         ("9mm Kurz", "9 mm Short"),
         (".380 ACP", "9 mm Short"),
+        ("CAL 9 SHORT", "9 mm Short"),  # Beretta 84, export stamp
         ("CAL .22 LR", ".22 LR"),
         ("22 L.R.", ".22 LR"),
         (".357 Mag", ".357 Magnum"),
