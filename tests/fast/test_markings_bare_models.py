@@ -41,6 +41,7 @@ def parser() -> FieldParser:
         # without a bare-number pattern: first on the line right under the maker's name and followed by the
         # calibre, where markings put a model (Voere "2165  .30-06"); at a placed model's lower confidence
         ("NONUM|202 .300 WIN MAG|S12345", ("Nonum", "202", ".300 Winchester Magnum", "S12345")),
+        ("NONUM|MADE IN ITALY|202 .300 WIN MAG", ("Nonum", "202", ".300 Winchester Magnum", None)),  # past the country
     ],
 )
 def test_a_bare_model_first_on_a_line_is_the_model(
@@ -60,9 +61,7 @@ def test_a_bare_model_first_on_a_line_is_the_model(
         ("SAUER & SOHN|MADE IN GERMANY 202 .300 WIN MAG", ("Sauer", None, ".300 Winchester Magnum", None)),
         ("SAUER & SOHN|12/70", ("Sauer", None, "12/70", None)),  # the calibre is not a model
         ("MADE IN GERMANY|202 .300 WIN MAG", (None, None, ".300 Winchester Magnum", None)),  # no maker read
-        # no bare-number pattern, and not right under the maker's name
-        ("NONUM|MADE IN ITALY|202 .300 WIN MAG", ("Nonum", None, ".300 Winchester Magnum", None)),
-        ("NONUM|202|.300 WIN MAG", ("Nonum", None, ".300 Winchester Magnum", None)),  # alone on its line
+        ("NONUM|202|.300 WIN MAG", ("Nonum", None, ".300 Winchester Magnum", None)),  # no pattern, alone on its line
         ("SAUER & SOHN 2024 GERMANY", ("Sauer", "2024", None, None)),  # the maker's own line: right after it only
         ("SAUER & SOHN GERMANY 2024 PROOF", ("Sauer", None, None, "2024")),
     ],

@@ -44,6 +44,9 @@ def parser() -> FieldParser:
         # first on the line under the maker's line
         ("NOMODEL SA TOWNVILLE|K19|N° 12345", ("Nomod", "K19", None, "12345")),
         ("NOMODEL|K19 MADE IN FRANCE|12345", ("Nomod", "K19", None, "12345")),
+        # past the maker's town and country on their own line; one letter after a model's prefix
+        ("NOMODEL|TOWNVILLE FRANCE|MOD. L|CAL 7,65|12345", ("Nomod", "L", "7.65 mm Browning", "12345")),
+        ("NOMODEL|TOWNVILLE|K19|N° 12345", ("Nomod", "K19", None, "12345")),
         # a model the maker's patterns know, or one written as such, comes first
         ("QUILLARD|ZEPHYR 12/70|ALPHA", ("Quill", "Alpha", "12/70", None)),
         ("NOMODEL|ZEPHYR 12/70|MODEL 12", ("Nomod", "Model 12", "12/70", None)),
@@ -75,6 +78,8 @@ def test_such_a_model_is_less_sure_than_a_known_one(parser: FieldParser) -> None
         ("NOMODEL|DBW1234 .357 MAG", ("Nomod", None, ".357 Magnum", "DBW1234")),
         ("NOMODEL|202|.300 WIN MAG", ("Nomod", None, ".300 Winchester Magnum", None)),  # a bare number alone
         ("NOMODEL|1943", ("Nomod", None, None, "1943")),
+        ("NOMODEL|L|12345", ("Nomod", None, None, "12345")),  # one letter, not written as a model
+        ("NOMODEL|1918|A1234", ("Nomod", None, None, "A1234")),  # a year of making is not the serial number
         ("NOMODEL|ORCA WARNING 12/70", ("Nomod", None, "12/70", None)),  # another word before the calibre
         ("NOMODEL|ST ETIENNE ORCA", ("Nomod", None, None, None)),  # after a proof mark: not first on the line
         ("NOMODEL|PTB 1071", ("Nomod", None, None, None)),  # a proof mark (its number with it)

@@ -27,6 +27,7 @@ SERIAL_TOKEN = re.compile(r"^[A-Z0-9][A-Z0-9/-]*[A-Z0-9]$")
 MIN_SERIAL_DIGITS = 3
 MIN_SERIAL_LENGTH = 4
 MAX_SERIAL_LENGTH = 20
+YEAR = re.compile(r"(18[5-9][0-9]|19[0-9]{2}|20[0-4][0-9])")  # as stamped on a receiver, the year of making
 SERIAL_CONFIDENCE = 0.7  # a line that looks like a serial number may still be another marking
 SERIAL_CONFIDENCE_PREFIXED = 0.95  # written after "N°", "SN", "SERIAL"
 # A model number's variant, last of its words ("MLE 1935 S", "1911 A1  .45 ACP"; not the D of "1416 D HB")
@@ -270,8 +271,9 @@ class FieldParser:
         return any(maker.find(line) for maker in self.makers.makers)
 
     def _serial(self, lines: list[WorkLine]) -> FieldRead:
-        """The token that looks most like a serial number (digits, letters, dashes), in what no other field took."""
-        best: tuple[tuple[int, int, int], FieldRead] | None = None
+        """The token that looks most like a serial number (digits, letters, dashes), in what no other field took:
+        written after "N°" first, then one not shaped as a year, then the one with more digits."""
+        best: tuple[tuple[int, int, int, int], FieldRead] | None = None
         for line in lines:
             tokens = line.free.split()
             for position, raw in enumerate(tokens):
@@ -285,7 +287,8 @@ class FieldParser:
                     continue
                 prefixed = bool(glued) or (position > 0 and bool(SERIAL_PREFIX.match(tokens[position - 1])))
                 quality = SERIAL_CONFIDENCE_PREFIXED if prefixed else SERIAL_CONFIDENCE
-                key = (-int(prefixed), -digits, line.index)
+                year = YEAR.fullmatch(token) is not None  # a year of making ("1918") yields to any other
+                key = (-int(prefixed), int(year), -digits, line.index)
                 read = FieldRead(
                     value=token, text=raw.strip(), line=line.index, confidence=round(line.confidence * quality, 3)
                 )

@@ -8,9 +8,10 @@ short designation in a model's usual place is taken as the model, with a lower c
    "MAS 1935 S"), with nothing after it on the line but words of the data file (a country, a place: "SAKO 75
    FINLAND"): a short number right after a maker's name on its own line is that maker's model designation far more
    often than anything else ("COLT 1911", "MAS 36");
-4. first on the line under the maker's line ("DARNE" above "V19").
-A designation is one to three short words of letters and digits; a model prefix before it ("MOD.", "TYPE") is
-skipped. Never a designation: a word of the data file (a place, a country, a company form, a warning, a calibre's
+4. first on the line under the maker's line ("DARNE" above "V19"), past lines holding only the maker's town and
+   country ("UNIQUE" above "HENDAYE" above "MOD. L").
+A designation is one to three short words of letters and digits, two characters at least, or one after a model
+prefix ("MOD. L", "MOD. D"); the prefix ("MOD.", "TYPE") is skipped. Never a designation: a word of the data file (a place, a country, a company form, a warning, a calibre's
 word, the words before a year of foundation: "SINCE", "EST."), a maker's name, a number longer than a bare model
 number, a token shaped as a serial number: three digits or more in four characters or more, except, before the
 calibre or right after the maker's name (where a model stands, a serial number does not), a model's shape: at most
@@ -141,8 +142,7 @@ class ModelPlaces:
         `names_a_maker` ("BROWNING'S PATENT" under "FABRIQUE NATIONALE") is not a model either."""
         maker_line, maker_end = maker
         checks = (max_digits, names_a_maker)
-        position = next((k for k, line in enumerate(lines) if line is maker_line), None)
-        under = lines[position + 1] if position is not None and position + 1 < len(lines) else None
+        under = self._under(lines, maker_line)
         if calibre is not None:
             line, start = calibre
             if line is not maker_line:
@@ -158,6 +158,17 @@ class ModelPlaces:
         if under is None or (calibre is not None and under is calibre[0]):
             return FieldRead()
         return self._run(under, 0, len(under.free), checks) or FieldRead()
+
+    def _under(self, lines: Sequence[PlaceLine], maker_line: PlaceLine) -> PlaceLine | None:
+        """The line under the maker's, past lines made only of the data file's words: the maker's town and country
+        ("STURM, RUGER & CO., INC." over "SOUTHPORT, CONN. U.S.A." over "GP100"; "UNIQUE" over "HENDAYE")."""
+        position = next((k for k, line in enumerate(lines) if line is maker_line), None)
+        if position is None:
+            return None
+        for line in lines[position + 1 :]:
+            if any(token.key not in self.not_models for token in tokens_of(line.free, 0, len(line.free))):
+                return line
+        return None
 
     def continued(
         self, line: PlaceLine, value: str, end: int, stop: int, checks: tuple[int, Callable[[str], bool]]
@@ -205,7 +216,8 @@ class ModelPlaces:
         tokens = tokens_of(line.free, start, end)
         if not tokens or line.text[start : tokens[0].start].strip(" ,-"):
             return None
-        if tokens[0].key in self.prefixes and len(tokens) > 1:
+        prefixed = tokens[0].key in self.prefixes and len(tokens) > 1
+        if prefixed:
             tokens = tokens[1:]
         max_digits, names_a_maker = checks
         model_place = before_calibre or after_maker
@@ -217,7 +229,8 @@ class ModelPlaces:
         if after_maker and not before_calibre:
             run = self._numbered(run)  # a number (or letters and a number) and its variant, nothing else
         rest = tokens[len(run) :]
-        if not run or len(run) > self.max_words or sum(c.isalnum() for t in run for c in t.key) < 2:
+        least = 1 if prefixed else 2  # one letter is a model only written as one: "MOD. L" (Unique), "MOD. D" (MAB)
+        if not run or len(run) > self.max_words or sum(c.isalnum() for t in run for c in t.key) < least:
             return None
         if before_calibre and any(t.key not in self.calibre_words for t in rest):
             return None
