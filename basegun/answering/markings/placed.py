@@ -10,12 +10,13 @@ short designation in a model's usual place is taken as the model, with a lower c
    often than anything else ("COLT 1911", "MAS 36");
 4. first on the line under the maker's line ("DARNE" above "V19"), past lines holding only the maker's town and
    country ("UNIQUE" above "HENDAYE" above "MOD. L").
-A designation is one to three short words of letters and digits, two characters at least, or one after a model
-prefix ("MOD. L", "MOD. D"); the prefix ("MOD.", "TYPE") is skipped. Never a designation: a word of the data file (a place, a country, a company form, a warning, a calibre's
-word, the words before a year of foundation: "SINCE", "EST."), a maker's name, a number longer than a bare model
-number, a token shaped as a serial number: three digits or more in four characters or more, except, before the
-calibre or right after the maker's name (where a model stands, a serial number does not), a model's shape: at most
-three letters and three digits, or two letters and four digits ("BR110", "SP2022"; not "DBW1234", "B41277").
+A designation is one to three short words of letters and digits, two characters at least, or one after a model prefix
+("MOD. L", "MOD. D"); the prefix ("MOD.", "TYPE") is skipped. Never a designation: a word of the data file (a place, a
+country, a company form, a warning, a calibre's word, the words before a year of foundation: "SINCE", "EST."), a maker's
+name, a number longer than a bare model number, a token shaped as a serial number: three digits or more in four
+characters or more, except, before the calibre or right after the maker's name (where a model stands, a serial number
+does not), a model's shape: at most three letters and three digits, or two letters and four digits ("BR110", "SP2022";
+not "DBW1234", "B41277").
 Numbers alone are a model only right after the maker's name (places 2 and 3), or first on the line right under the
 maker's line and followed there by the calibre ("VOERE AUSTRIA" above "2165  .30-06", as Sauer's "202  .300 WIN
 MAG"): one number of at most `bare_models.max_digits` digits. First on another line, a bare number is a model only by
