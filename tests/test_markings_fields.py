@@ -51,6 +51,24 @@ def parser() -> FieldParser:
         ("WINCHESTER|MODEL 94.30 WCF", ("Winchester", "Model 94", ".30-30 Winchester", None)),  # the space lost
         ("SMITH & WESSON|M&P 40", ("Smith & Wesson", "M&P 40", None, None)),  # the longer pattern
         ("FN HERSTAL|FNS-9", ("FN Herstal", "FNS-9", None, None)),
+        # makers and models added from the makers' catalogues and the arsenals' stamps
+        ("MRE D'ARMES DE ST ETIENNE|MLE 1886 M93", ("MAS", "Mle 1886 M93", None, None)),  # MRE: MANUFACTURE
+        ("MRE D'ARMES DE CHATELLERAULT|MLE 1924 M29", ("MAC", "Mle 1924 M29", None, None)),
+        ("PARDINI ARMI|GP  CAL. .32 S&W WC|A1234", ("Pardini", "GP", None, "A1234")),
+        ("HAMMERLI LENZBURG|AP40  CAL. 4,5mm", ("Hämmerli", "AP40", "4.5 mm (.177)", None)),
+        ("A. UBERTI GARDONE V.T.|CATTLEMAN  .45 COLT|U12345", ("Uberti", "Cattleman", ".45 Colt", "U12345")),
+        ("ZBROJOVKA BRNO|ZKK 600  CAL .30-06", ("Brno", "ZKK 600", ".30-06 Springfield", None)),
+        ("TANFOGLIO GARDONE V.T.|STOCK III  9x21|AB12345", ("Tanfoglio", "Stock III", "9x21", "AB12345")),
+        ("BERETTA|3032 TOMCAT  .32 ACP", ("Beretta", "3032 Tomcat", "7.65 mm Browning", None)),
+        ("RUGER|SUPER REDHAWK  .44 MAGNUM", ("Ruger", "Super Redhawk", ".44 Magnum", None)),  # the longer name
+        ("FA MAS 5,56 F1|MAS", ("MAS", "FAMAS", None, None)),
+        ("VOERE AUSTRIA|LBW  .308 WIN", ("Voere", "LBW", ".308 Winchester", None)),
+        ("HAMMERLESS EJECTOR", (None, None, None, None)),  # not Hammerli: one letter off, a code
+        ("HUBERTUS", (None, None, None, None)),  # not Uberti
+        ("MARTINI HENRY", (None, None, None, None)),  # not Marlin (MARTIN), nor Henry (never alone)
+        ("HISTORICAL REPLICA", (None, None, None, None)),  # not Norica (TORICA)
+        ("EXTRAVAGANT", (None, None, None, None)),  # not Nagant
+        ("INTERVAL METER", (None, None, None, None)),  # not Valmet
         ("MADE IN ITALY", (None, None, None, None)),
         ("MADE IN GERMANY", (None, None, None, None)),  # a short maker's name (Erma) inside a word
         ("BLOWBACK OPERATED", (None, None, None, None)),
