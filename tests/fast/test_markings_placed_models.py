@@ -79,6 +79,7 @@ def test_such_a_model_is_less_sure_than_a_known_one(parser: FieldParser) -> None
         ("NOMODEL|202|.300 WIN MAG", ("Nomod", None, ".300 Winchester Magnum", None)),  # a bare number alone
         ("NOMODEL|1943", ("Nomod", None, None, "1943")),
         ("NOMODEL|L|12345", ("Nomod", None, None, "12345")),  # one letter, not written as a model
+        ("NOMODEL|QUIETVILLE NJ|12345", ("Nomod", None, None, "12345")),  # words alone under the name: an address
         ("NOMODEL|1918|A1234", ("Nomod", None, None, "A1234")),  # a year of making is not the serial number
         ("NOMODEL|ORCA WARNING 12/70", ("Nomod", None, "12/70", None)),  # another word before the calibre
         ("NOMODEL|ST ETIENNE ORCA", ("Nomod", None, None, None)),  # after a proof mark: not first on the line

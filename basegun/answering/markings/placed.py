@@ -9,7 +9,8 @@ short designation in a model's usual place is taken as the model, with a lower c
    FINLAND"): a short number right after a maker's name on its own line is that maker's model designation far more
    often than anything else ("COLT 1911", "MAS 36");
 4. first on the line under the maker's line ("DARNE" above "V19"), past lines holding only the maker's town and
-   country ("UNIQUE" above "HENDAYE" above "MOD. L").
+   country ("UNIQUE" above "HENDAYE" above "MOD. L"); there, several words without a digit are not taken (an
+   address the data file does not know: "HENRY REPEATING ARMS CO." above "BAYONNE NJ").
 A designation is one to three short words of letters and digits, two characters at least, or one after a model prefix
 ("MOD. L", "MOD. D"); the prefix ("MOD.", "TYPE") is skipped. Never a designation: a word of the data file (a place, a
 country, a company form, a warning, a calibre's word, the words before a year of foundation: "SINCE", "EST."), a maker's
@@ -158,7 +159,7 @@ class ModelPlaces:
                 return found
         if under is None or (calibre is not None and under is calibre[0]):
             return FieldRead()
-        return self._run(under, 0, len(under.free), checks) or FieldRead()
+        return self._run(under, 0, len(under.free), checks, under_maker=True) or FieldRead()
 
     def _under(self, lines: Sequence[PlaceLine], maker_line: PlaceLine) -> PlaceLine | None:
         """The line under the maker's, past lines made only of the data file's words: the maker's town and country
@@ -237,6 +238,8 @@ class ModelPlaces:
             return None
         if after_maker and not before_calibre and any(t.key not in self.not_models for t in rest):
             return None  # another word of its own after it: an address, a sentence
+        if under_maker and not model_place and len(run) > 1 and not any(HAS_DIGIT.search(t.key) for t in run):
+            return None  # words alone under the maker's name, with no calibre to place them: a town and its state
         lone = len(run) == 1 and (after_maker or (before_calibre and under_maker))
         if all(NUMBER.fullmatch(t.key) for t in run) and not lone:
             return None  # a bare number is a model in those two places, or by the maker's own patterns
