@@ -42,6 +42,8 @@ def parser() -> FieldParser:
         # calibre, where markings put a model (Voere "2165  .30-06"); at a placed model's lower confidence
         ("NONUM|202 .300 WIN MAG|S12345", ("Nonum", "202", ".300 Winchester Magnum", "S12345")),
         ("NONUM|MADE IN ITALY|202 .300 WIN MAG", ("Nonum", "202", ".300 Winchester Magnum", None)),  # past the country
+        # right after the maker's name where it stands again (GLOCK GES.M.B.H. above GLOCK 19)
+        ("SAUER & SOHN SUHL|SAUER & SOHN 202  .300 WIN MAG", ("Sauer", "202", ".300 Winchester Magnum", None)),
     ],
 )
 def test_a_bare_model_first_on_a_line_is_the_model(

@@ -307,8 +307,13 @@ def _with_variant(pattern: ModelPattern, line: WorkLine, value: str, end: int) -
 
 
 def _right_after(found: tuple[Maker, WorkLine, Hit] | None, line: WorkLine, hit: Hit) -> bool:
-    """A bare number is a model only right after the maker's name ("GLOCK 17")."""
-    return found is not None and found[1] is line and hit.start == found[2].end
+    """A bare number is a model only right after the maker's name ("GLOCK 17"), wherever the name stands again
+    ("GLOCK GES.M.B.H." above "GLOCK 19  9x19")."""
+    if found is None:
+        return False
+    if found[1] is line and hit.start == found[2].end:
+        return True
+    return any(named.end == hit.start for _, named in found[0].find(Line.of(line.free)))
 
 
 def _compact(text: str) -> str:
