@@ -26,7 +26,11 @@ numbers are made up in each maker's usual shape. The sets, used nowhere else (no
   holding a proof house's words, "MANUFACTURE D'ARMES DE ST ETIENNE"; "9m/m"; Springfield Armory and the Garand's
   "CAL. .30 M1"). Its own truth "Impakt" is a typing mistake (Verney-Carron's model is the Impact), left as
   committed: the reader's "Impact" is right and counts as a miss there.
-- `HELD_OUT_7`: written after those corrections, committed before the reader was ever run on it, and measured
+- `HELD_OUT_7`: written after those corrections, before the reader was ever run on it, and measured once as held
+  out (ACCURACY.md keeps that run); its misses then corrected the reader (Pardini, MAS abbreviated "MRE D'ARMES", a
+  designation continued up to the calibre "870 EXPRESS MAGNUM", a lone variant letter "MIAMI 92 F", a bare model
+  number before the calibre "2165", a chamber in inches '12 GA 3"').
+- `HELD_OUT_8`: written after those corrections, committed before the reader was ever run on it, and measured
   without changing anything since: the close-ups "nobody tuned on".
 """
 
@@ -675,6 +679,236 @@ HELD_OUT_7 = (
         "341205",
     ),
 )
+HELD_OUT_8 = (
+    Case(  # the maker and the chamber on the barrels, no model
+        "chapuis-over-under",
+        ("CHAPUIS ARMES ST BONNET LE CHATEAU FRANCE", "CAL 12/76", "N° 23517"),
+        "Chapuis",
+        None,
+        "12/76",
+        "23517",
+    ),
+    Case(
+        "aya-4-53",
+        ("AGUIRRE Y ARANZABAL EIBAR ESPAÑA", "MOD. 4/53  CAL 12/70", "N° 571234"),
+        "AYA",
+        "4/53",
+        "12/70",
+        "571234",
+    ),
+    Case("breda-echo", ("BREDA BRESCIA ITALY", "ECHO  12/76", "B123456"), "Breda", "Echo", "12/76", "B123456"),
+    Case(
+        "heym-sr21",
+        ("FRIEDR. WILH. HEYM GMBH & CO. GLEICHAMBERG", "SR 21  CAL. 7x64", "12345"),
+        "Heym",
+        "SR 21",
+        "7x64",
+        "12345",
+    ),
+    Case(
+        "ata-neo12",
+        ("ATA ARMS  MADE IN TURKEY", "NEO 12  12/76", "17-A12345"),
+        "Ata Arms",
+        "Neo 12",
+        "12/76",
+        "17-A12345",
+    ),
+    Case(
+        "baikal-izh43k",
+        ("BAIKAL IZH-43K", "CAL 12/70  MADE IN RUSSIA", "0412345"),
+        "Baikal",
+        "IZH-43K",
+        "12/70",
+        "0412345",
+    ),
+    Case(
+        "savage-110",
+        ("SAVAGE ARMS WESTFIELD MASS. U.S.A.", "MODEL 110  .30-06 SPRG.", "H891234"),
+        "Savage",
+        "110",
+        ".30-06 Springfield",
+        "H891234",
+    ),
+    Case(
+        "remington-7400",
+        ("REMINGTON ARMS CO. INC. ILION N.Y. MADE IN U.S.A.", "MODEL 7400  30-06 SPRG.", "B8123456"),
+        "Remington",
+        "7400",
+        ".30-06 Springfield",
+        "B8123456",
+    ),
+    Case(
+        "marlin-1895g",
+        ("MARLIN FIREARMS CO. NORTH HAVEN CT U.S.A.", "MODEL 1895G  45-70 GOVT.", "01123456"),
+        "Marlin",
+        "1895G",
+        ".45-70 Government",
+        "01123456",
+    ),
+    Case(  # the chamber in inches: 3" is 76 mm
+        "stoeger-m3000",
+        ("STOEGER INDUSTRIES ACCOKEEK MD", 'M3000  12 GA 3"', "1234567"),
+        "Stoeger",
+        "M3000",
+        "12/76",
+        "1234567",
+    ),
+    Case("cz-p10c", ("CZ P-10 C", "9x19  MADE IN CZECH REPUBLIC", "G123456"), "CZ", "P-10 C", "9 mm Luger", "G123456"),
+    Case(
+        "walther-pdp-compact",
+        ("WALTHER ARNSBERG GERMANY", "PDP COMPACT  9mm x 19", "FCK1234"),
+        "Walther",
+        "PDP Compact",
+        "9 mm Luger",
+        "FCK1234",
+    ),
+    Case(  # the model on the slide above the maker's name on the frame
+        "canik-tp9sf-elite",
+        ("TP9SF ELITE", "CANIK SAMSUN TURKEY  CAL 9x19", "T6472-21BV12345"),
+        "Canik",
+        "TP9SF Elite",
+        "9 mm Luger",
+        "T6472-21BV12345",
+    ),
+    Case(
+        "hk-p30",
+        ("HECKLER & KOCH GMBH OBERNDORF/N.", "P30  9mm x 19", "129-012345"),
+        "Heckler & Koch",
+        "P30",
+        "9 mm Luger",
+        "129-012345",
+    ),
+    Case(
+        "sw-29",
+        ("SMITH & WESSON", "MOD. 29-2  .44 MAGNUM", "N123456"),
+        "Smith & Wesson",
+        "29-2",
+        ".44 Magnum",
+        "N123456",
+    ),
+    Case(  # the maker's name and the model joined by a hyphen
+        "arcus-98da",
+        ("ARCUS-98DA  CAL. 9x19", "MADE IN BULGARIA", "D12345"),
+        "Arcus",
+        "98DA",
+        "9 mm Luger",
+        "D12345",
+    ),
+    Case(
+        "gras-1874",
+        ("MANUFACTURE D'ARMES DE TULLE", "MLE 1874", "N° F12345"),
+        "MAT",
+        "Mle 1874",
+        None,
+        "F12345",
+    ),
+    Case(  # the wrist abbreviates the Short, Magazine, Lee-Enfield under the royal cypher
+        "smle-mk3",
+        ("G.R.  ENFIELD  1917", "SHT. L.E. III*", "A12345"),
+        "Enfield",
+        "SMLE Mk III*",
+        None,
+        "A12345",
+    ),
+    Case(  # the maker is General Motors' Inland Division; the calibre is named by its service name
+        "m1-carbine-inland",
+        ("INLAND DIV.", "U.S. CARBINE  CAL. .30 M1", "1234567"),
+        "Inland",
+        "M1",
+        ".30 M1 Carbine",
+        "1234567",
+    ),
+    Case(  # the maker only: the Swiss 06/29 toggle carries the Waffenfabrik Bern's initials
+        "luger-06-29",
+        ("W+F BERN", "61234"),
+        "W+F Bern",
+        None,
+        None,
+        "61234",
+    ),
+    Case(  # the arsenal's town and the year on the receiver ring, the model on its side
+        "gew98-danzig",
+        ("DANZIG  1916", "GEW. 98", "1234a"),
+        "Danzig",
+        "Gew. 98",
+        None,
+        "1234a",
+    ),
+    Case(
+        "uberti-1873",
+        ("A. UBERTI GARDONE V.T. ITALY", "MODEL 1873  CAL. .357 MAG.", "X12345"),
+        "Uberti",
+        "1873",
+        ".357 Magnum",
+        "X12345",
+    ),
+    Case(
+        "tanfoglio-stock2",
+        ("F.LLI TANFOGLIO GARDONE V.T. ITALY", "STOCK II  CAL. 9x21", "AA12345"),
+        "Tanfoglio",
+        "Stock II",
+        "9x21",
+        "AA12345",
+    ),
+    Case(
+        "hammerli-208",
+        ("HAMMERLI LENZBURG SWITZERLAND", "208  .22 L.R.", "P12345"),
+        "Hämmerli",
+        "208",
+        ".22 LR",
+        "P12345",
+    ),
+    Case(  # the maker's company name above its brand, Unique, which leads the model's line
+        "unique-des69",
+        ("MANUFACTURE D'ARMES DES PYRENEES FRANCAISES HENDAYE", "UNIQUE  MLE DES/69  CAL .22 L.R.", "N° 512345"),
+        "Unique",
+        "DES 69",
+        ".22 LR",
+        "512345",
+    ),
+    Case(
+        "kuzey-f92",
+        ("KUZEY ARMS  MADE IN TURKEY", "F92  9mm P.A.K.", "K21-012345"),
+        "Kuzey",
+        "F92",
+        "9 mm P.A.K.",
+        "K21-012345",
+    ),
+    Case("carrera-rs34", ("CARRERA RS34", "9mm P.A.K.", "PTB 1118"), "Carrera", "RS34", "9 mm P.A.K.", None),
+    Case(
+        "stalker-m906",
+        ("STALKER M906  CAL. 9mm P.A.K.", "MADE IN TURKEY", "S1221-004512"),
+        "Stalker",
+        "M906",
+        "9 mm P.A.K.",
+        "S1221-004512",
+    ),
+    Case(  # the revolver's own blank, 9 mm R Knall, which calibres.json does not list
+        "rohm-rg89",
+        ("RÖHM GMBH SONTHEIM/BRZ.", "RG 89  CAL. 9mm R.K.", "PTB 536"),
+        "Röhm",
+        "RG 89",
+        "9 mm R Knall",
+        None,
+    ),
+    Case("bruni-olympic", ("BRUNI OLYMPIC", "CAL. 6mm", "B12345"), "Bruni", "Olympic", "6 mm Flobert", "B12345"),
+    Case(
+        "diana-34",
+        ("MAYER & GRAMMELSPACHER RASTATT", "DIANA MOD. 34  CAL. 4,5mm", "123456"),
+        "Diana",
+        "34",
+        "4.5 mm (.177)",
+        "123456",
+    ),
+    Case(
+        "gamo-shadow-1000",
+        ("GAMO  MADE IN SPAIN", "SHADOW 1000  CAL. 4,5mm (.177)", "04-1C-123456-08"),
+        "Gamo",
+        "Shadow 1000",
+        "4.5 mm (.177)",
+        "04-1C-123456-08",
+    ),
+)
 # Text that names no field: the reader must invent none.
 NO_FIELDS = (
     Case("made-in-italy", ("MADE IN ITALY",), None, None, None, None),
@@ -703,4 +937,7 @@ NO_FIELDS = (
     # Written with HELD_OUT_7:
     Case("canon-acier-special", ("CANON ACIER SPECIAL",), None, None, None, None),
     Case("made-in-spain", ("MADE IN SPAIN",), None, None, None, None),
+    # Written with HELD_OUT_8:
+    Case("made-in-brazil", ("MADE IN BRAZIL",), None, None, None, None),
+    Case("blanks-only", ("FOR BLANK CARTRIDGES ONLY",), None, None, None, None),
 )
