@@ -27,11 +27,12 @@ numbers are made up in each maker's usual shape. The sets, used nowhere else (no
   "CAL. .30 M1"). Its own truth "Impakt" is a typing mistake (Verney-Carron's model is the Impact), left as
   committed: the reader's "Impact" is right and counts as a miss there.
 - `HELD_OUT_7`: written after those corrections, before the reader was ever run on it, and measured once as held
-  out (ACCURACY.md keeps that run); its misses then corrected the reader (Pardini, MAS abbreviated "MRE D'ARMES", a
-  designation continued up to the calibre "870 EXPRESS MAGNUM", a lone variant letter "MIAMI 92 F", a bare model
-  number before the calibre "2165", a chamber in inches '12 GA 3"').
-- `HELD_OUT_8`: written after those corrections, committed before the reader was ever run on it, and measured
-  without changing anything since: the close-ups "nobody tuned on".
+  out (ACCURACY.md keeps that run); its misses then corrected the reader (Pardini, MAS abbreviated "MRE D'ARMES",
+  "Express" a variant word: "870 EXPRESS MAGNUM", a lone variant letter "MIAMI 92 F", a bare model number first
+  under the maker's line before the calibre "2165", a chamber in inches '12 GA 3"').
+- `HELD_OUT_8`: written by someone who read neither the reader nor its data files, while the reader was corrected
+  from the seventh set and makers.json broadened (61 makers, by someone who never saw this set); committed before
+  the reader was ever run on it, and measured without changing anything since: the close-ups "nobody tuned on".
 """
 
 from __future__ import annotations
