@@ -91,7 +91,7 @@ def test_parse_listed_alarm_model_is_the_alarm_rules(parser: FieldParser) -> Non
 def test_parse_keeps_the_words_and_line(parser: FieldParser) -> None:
     found = parser.parse(["", "PIETRO BERETTA GARDONE V.T.", "MOD. 92FS CAL. 9 PARA"], [0.1, 0.9, 0.8])
     assert (found.maker.text, found.maker.line) == ("PIETRO BERETTA", 1)
-    assert (found.model.text, found.model.line) == ("92FS", 2)
+    assert (found.model.value, found.model.text, found.model.line) == ("92FS", "MOD. 92FS", 2)
     assert (found.calibre.text, found.calibre.line) == ("9 PARA", 2)
     assert found.maker.confidence == pytest.approx(0.9)
     assert found.calibre.confidence == pytest.approx(0.8)
@@ -113,7 +113,7 @@ def test_parse_marks(parser: FieldParser) -> None:
         ("9 mm Parabellum", "9 mm Luger"),
         ("9mm Luger", "9 mm Luger"),
         ("Cal.9mm P.A.K", "9 mm P.A.K."),
-        ("9mm R.K.", "9 mm P.A.K."),
+        ("9mm R.K.", "9 mm R Knall"),  # the revolvers' blank, not the pistols'
         ("8mm PAK", "8 mm P.A.K."),
         ("9mm Kurz", "9 mm Short"),
         (".380 ACP", "9 mm Short"),

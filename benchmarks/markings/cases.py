@@ -121,7 +121,7 @@ DEVELOPMENT = (
         "mossberg-500",
         ("O.F. MOSSBERG & SONS INC.", "MODEL 500A  12 GA", "U778219"),
         "Mossberg",
-        "500",
+        "500A",  # written "500" until the eighth set's lessons: letters glued to a model's number are its own
         "12 gauge",
         "U778219",
     ),
@@ -199,10 +199,11 @@ HELD_OUT = (
     ),
     Case("retay-g19", ("RETAY G19", "9mm P.A.K.", "PTB 1071"), "Retay", "G19", "9 mm P.A.K.", None),
     Case("ekol-tuna", ("EKOL TUNA", "CAL. 9mm P.A.K.", "21-0345"), "Ekol", "Tuna", "9 mm P.A.K.", "21-0345"),
-    Case("rohm-rg88", ("RÖHM RG 88", "CAL. 9mm R.K.", "PTB 541"), "Röhm", "RG 88", "9 mm P.A.K.", None),
+    # Its calibre written "9 mm P.A.K." until the eighth set's lessons: R.K. is the revolvers' 9 mm R Knall (C.I.P.)
+    Case("rohm-rg88", ("RÖHM RG 88", "CAL. 9mm R.K.", "PTB 541"), "Röhm", "RG 88", "9 mm R Knall", None),
     Case("blow-tr92", ("BLOW TR92", "Cal.9mm P.A.K", "T21-0034512"), "Blow", "TR92", "9 mm P.A.K.", "T21-0034512"),
-    Case(
-        "winchester-sx3", ("WINCHESTER SX3", "12 GA  3 IN", "11AZT12345"), "Winchester", "SX3", "12 gauge", "11AZT12345"
+    Case(  # its calibre written "12 gauge" until the seventh set's lessons: a 3 in chamber is 76 mm
+        "winchester-sx3", ("WINCHESTER SX3", "12 GA  3 IN", "11AZT12345"), "Winchester", "SX3", "12/76", "11AZT12345"
     ),
 )
 HELD_OUT_2 = (

@@ -116,14 +116,22 @@ def real() -> FieldParser:
             ("Springfield Armory", "M1", ".30-06 Springfield", "1234567"),
         ),
         (".30-06 SPRINGFIELD", (None, None, ".30-06 Springfield", None)),  # the cartridge is not the maker
-        ("U.S. CARBINE CAL .30 M1", (None, None, None, None)),  # the carbine's stamp is no .30-06
+        ("U.S. CARBINE CAL .30 M1", (None, None, ".30 M1 Carbine", None)),  # the carbine's stamp is no .30-06
         # written with the seventh held-out set's corrections: "Express" a variant word, a chamber in inches
         ('REMINGTON|870 EXPRESS  12 GA 3"|C123456M', ("Remington", "870 Express", "12/76", "C123456M")),
         ("BROWNING|A5  12 GA. 3 IN.", ("Browning", "A5", "12/76", None)),
         ('12 GAUGE 2 3/4"', (None, None, "12/70", None)),
         ('20 GA 3 1/2"', (None, None, "20/89", None)),
         ("12 GA  30 IN BARREL", (None, None, "12 gauge", None)),  # the barrel's length is no chamber
-        ("MOSSBERG|MODEL 500A  12 GA", ("Mossberg", "500", "12 gauge", None)),  # a glued letter is no variant
+        ("MOSSBERG|MODEL 500A  12 GA", ("Mossberg", "500A", "12 gauge", None)),  # letters glued: the model's own
+        ("MARLIN|MODEL 1895G  45-70 GOVT.", ("Marlin", "Model 1895G", ".45-70 Government", None)),
+        ("BAIKAL IZH-43K|CAL 12/70", ("Baikal", "IZh-43K", "12/70", None)),
+        ("CZ P-10 C|9x19", ("CZ", "P-10 C", "9 mm Luger", None)),  # a variant letter after a designation's digit
+        ("GAMO|SHADOW 1000  CAL. 4,5mm", ("Gamo", "Shadow 1000", "4.5 mm (.177)", None)),  # a number before the calibre
+        ("BRUNI OLYMPIC|CAL.6mm|B12345", ("Bruni", None, None, "B12345")),  # a calibre's word glued: never a model
+        ("ATA ARMS|NE0 12  12/76", ("ATA Arms", "NEO 12", "12/76", None)),  # O read as 0
+        ("INLAND DIV.|U.S. CARBINE  CAL. .30 M1|1234567", ("Inland", "M1", ".30 M1 Carbine", "1234567")),
+        ("GLOCK|MODEL 17 1234|9x19", ("Glock", "Model 17", "9 mm Luger", "1234")),  # 4 digits after: a serial
     ],
 )
 def test_the_makers_and_calibre_added_to_the_data_files(

@@ -218,14 +218,15 @@ class FieldParser:
                 _, pattern, line, hit = best
                 span = span_of(line.free, hit.start, hit.end)
                 number = span_of(line.free, *pattern.number_span(hit.start, hit.end))
-                value = pattern.value(re.sub(r"[^0-9/-]", "", line.free[number[0] : number[1]]))
+                value = pattern.value(_number(line.free[number[0] : number[1]]))
                 value, end = self._continued(line, *_with_variant(pattern, line, value, span[1]), calibre)
                 return line.field(value, span[0], end, match_quality(pattern.term, hit))
         return self._first_on_a_line(lines, found, calibre)
 
     def _continued(self, line: WorkLine, value: str, end: int, calibre: tuple[WorkLine, int] | None) -> tuple[str, int]:
         """The rest of a model's designation on its line, up to the calibre there (`ModelPlaces.continued`)."""
-        stop = calibre[1] if calibre is not None and calibre[0] is line and calibre[1] >= end else len(line.free)
+        at_calibre = calibre is not None and calibre[0] is line and calibre[1] >= end
+        stop = (calibre[1], True) if calibre is not None and at_calibre else (len(line.free), False)
         return self.places.continued(line, value, end, stop, (self.makers.bare_model_digits, self._names_a_maker))
 
     def _first_on_a_line(
@@ -251,7 +252,7 @@ class FieldParser:
                     followed = re.search("[A-Za-z]", line.text[end:]) or (calibre is not None and calibre[0] is line)
                     first = not line.text[:start].strip()
                     if first and followed and len(digits) <= self.makers.bare_model_digits:
-                        value = pattern.value(re.sub(r"[^0-9/-]", "", line.free[number[0] : number[1]]))
+                        value = pattern.value(_number(line.free[number[0] : number[1]]))
                         value, end = self._continued(line, *_with_variant(pattern, line, value, end), calibre)
                         return line.field(value, start, end, match_quality(pattern.term, hit))
         return FieldRead()
@@ -304,6 +305,13 @@ def _with_variant(pattern: ModelPattern, line: WorkLine, value: str, end: int) -
     if variant is None:
         return value, end
     return f"{value} {variant.group(1).upper()}", variant.end()
+
+
+def _number(read: str) -> str:
+    """A model's number as read: its digits, dashes and slashes ("10-5", "10/22"), and the letters glued after it
+    ("1895G", "43K": `makers.GLUED_SUFFIX`)."""
+    letters = re.search(r"(?<=[0-9])[A-Za-z]{1,2}$", read.strip())
+    return re.sub(r"[^0-9/-]", "", read) + (letters.group().upper() if letters else "")
 
 
 def _right_after(found: tuple[Maker, WorkLine, Hit] | None, line: WorkLine, hit: Hit) -> bool:

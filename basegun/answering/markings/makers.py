@@ -4,6 +4,7 @@ of the alarm check (`basegun/answering/alarm/terms.py`): names tolerate one wron
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ MIN_FUZZY_NAME = 6
 GLUED_PREFIXES = ("MOD", "MODEL", "MLE")
 WRONG_LETTER_COST = 0.2  # confidence lost per letter read wrong
 CONFUSABLE_COST = 0.05  # per character read as one OCR confuses with it (0 for O)
+GLUED_SUFFIX = re.compile(r"[A-Za-z]{1,2}(?![A-Za-z0-9])")  # "1895G", "92FS": a model's letters after its number
 
 
 def confused(expected: str, read: str) -> bool:
@@ -90,15 +92,20 @@ class ModelPattern:
     def _number_within_a_word(self, text: str, hit: Hit) -> Hit | None:
         """A number runs on only across a dash or a slash ("10-5", "10/22"): it stops at a space or a point
         ("MOD.98 8x57" and "MODEL 70.270" are models 98 and 70); cut it there, or drop the hit when text must follow
-        the number. A number glued to letters after it is part of another code ("MOD.92FS" is not model 92)."""
+        the number. One or two letters glued to the number and ending the word are the model's own ("MODEL 1895G",
+        "IZH-43K", "MOD.92FS": models 1895G, IZH-43K and 92FS, not 1895, 43 and 92); more are another word."""
         start, end = self.number_span(hit.start, hit.end)
         positions = compact_positions(text)
         between = [text[positions[i - 1] + 1 : positions[i]] for i in range(start + 1, end)]
         stop = next((start + 1 + k for k, gap in enumerate(between) if gap and gap.strip("-/")), None)
         if stop is None:
             after = positions[end] if end < len(positions) else None
-            glued = after is not None and after == positions[end - 1] + 1 and text[after].isalpha()
-            return None if glued and not self.suffix else hit
+            if after is None or after != positions[end - 1] + 1 or not text[after].isalpha() or self.suffix:
+                return hit
+            letters = GLUED_SUFFIX.match(text, after)
+            if letters is None:
+                return None
+            return Hit(hit.start, hit.end + len(letters.group()), hit.read + letters.group().upper(), hit.differences)
         if self.suffix:
             return None
         return Hit(hit.start, stop, hit.read[: stop - hit.start], hit.differences)

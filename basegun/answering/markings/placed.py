@@ -45,12 +45,13 @@ from basegun.catalog.texts import DATA_DIR
 PLACED_QUALITY = 0.6  # a designation read from its place, not from a pattern of the data files
 DESIGNATION = re.compile(r"[A-Z0-9][A-Z0-9/'-]*")
 NUMBER = re.compile(r"[0-9][0-9/-]*")
-LETTER_ZERO = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])")  # OCR reads O as 0: "EL0S" is ELOS
+LETTER_ZERO = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])|(?<=[A-Za-z]{2})0\b")  # OCR reads O as 0: "EL0S", "NE0"
 VARIANT = re.compile(r"[A-Z][0-9]?")  # the variant after a model's number: "1935 S", "1911 A1"
 MIN_SERIAL_DIGITS = 3  # as the serial-number finder (fields.py): three digits in four characters or more
 MIN_SERIAL_LENGTH = 4
 SUFFIX = re.compile(r"[A-Z]{1,2}[0-9]{1,2}")  # after a model's number: "MLE 1886 M93", "1911 A1"
 HAS_DIGIT = re.compile(r"[0-9]")
+ENDS_IN_DIGIT = re.compile(r"[0-9]$")
 CONTINUED_WORDS = 2  # words a designation continues over after what was read of it
 MODEL_SHAPES = ((3, 3), (2, 4))  # (letters, digits) at most: a model's designation may be shaped as a serial number
 
@@ -123,6 +124,8 @@ class ModelPlaces:
         key = token.key
         if not key or key in self.not_models or key in self.calibre_words or len(key) > self.max_word_length:
             return False
+        if any(key.startswith(word) and key[len(word) : len(word) + 1].isdigit() for word in self.calibre_words):
+            return False  # a calibre's word glued to its number by the OCR ("CAL.6mm"): a calibre, never a model
         if not DESIGNATION.fullmatch(key):
             return False
         digits = sum(c.isdigit() for c in key)
@@ -173,30 +176,36 @@ class ModelPlaces:
         return None
 
     def continued(
-        self, line: PlaceLine, value: str, end: int, stop: int, checks: tuple[int, Callable[[str], bool]]
+        self,
+        line: PlaceLine,
+        value: str,
+        end: int,
+        stop: tuple[int, bool],
+        checks: tuple[int, Callable[[str], bool]],
     ) -> tuple[str, int]:
         """A model read up to `end` with the rest of its designation on its line, before `stop` (the calibre, or the
-        end of the line): "TRG" and its number ("TRG 42"), a number and its suffix ("MLE 1886 M93"), a
-        variant word of the data file ("MR 32 MATCH", "FIRAT MAGNUM"), a lone variant letter ending the line or
-        before the calibre ("MIAMI 92 F"). At most `CONTINUED_WORDS` words, each right after the last; a number
-        only after a designation without one, of at most three digits (more is a serial number or a year), a suffix
-        (one or two letters and one or two digits) only after a number. Anything else ends it: a word of the data
-        file, a maker's name, a serial number, the calibre."""
-        tokens = tokens_of(line.free, end, stop)
+        end of the line; `stop` says where, and whether it is the calibre): "TRG" and its number ("TRG 42"), a number
+        and its suffix ("MLE 1886 M93"), a variant word of the data file ("MR 32 MATCH", "FIRAT MAGNUM"), a lone
+        variant letter after a designation ending in a digit, ending the line or before the calibre ("MIAMI 92 F",
+        "P-10 C"). At most `CONTINUED_WORDS` words, each right after the last; a number only after a designation
+        without one, of at most three digits (more is a serial number or a year), or of a bare model number's digits
+        right before the calibre, where neither stands ("SHADOW 1000  CAL. 4,5mm"); a suffix (one or two letters and
+        one or two digits) only after a number. Anything else ends it: a word of the data file, a maker's name, a
+        serial number, the calibre."""
+        stop_at, at_calibre = stop
+        tokens = tokens_of(line.free, end, stop_at)
         max_digits, names_a_maker = checks
         variants = {key_of(word): word for word in self.variant_words}
         for position, token in enumerate(tokens[:CONTINUED_WORDS]):
             last = value.split()[-1] if value.split() else ""
             if line.text[end : token.start].strip() or names_a_maker(token.raw):
                 break
-            number = (
-                NUMBER.fullmatch(token.key) and len(token.key) <= min(3, max_digits) and not HAS_DIGIT.search(value)
-            )
-            after_number = NUMBER.fullmatch(last) is not None
-            suffix = SUFFIX.fullmatch(token.key) and after_number
             ends = all(t.key in self.calibre_words for t in tokens[position + 1 :])
-            apart = token.start > end  # "500A" is the Mossberg 500 stamped MODEL 500A, not a variant A
-            letter = after_number and ends and apart and VARIANT.fullmatch(token.key) is not None
+            digits = max_digits if at_calibre and ends else min(3, max_digits)
+            number = NUMBER.fullmatch(token.key) and len(token.key) <= digits and not HAS_DIGIT.search(value)
+            suffix = SUFFIX.fullmatch(token.key) and NUMBER.fullmatch(last)
+            apart = token.start > end  # glued ("500A"), the letter was read with the number already
+            letter = ENDS_IN_DIGIT.search(last) and ends and apart and VARIANT.fullmatch(token.key) is not None
             if token.key not in variants and not (number or suffix or letter):
                 break
             value, end = f"{value} {variants.get(token.key, token.key)}", token.end
