@@ -199,7 +199,7 @@ HELD_OUT = (
         "star-firestar",
         ("STAR BONIFACIO ECHEVERRIA EIBAR", "FIRESTAR M43  9mm PARA", "1912345"),
         "Star",
-        "Firestar",
+        "Firestar M43",  # written "Firestar" until the ninth set's lessons: the model the stamp gives, whole
         "9 mm Luger",
         "1912345",
     ),

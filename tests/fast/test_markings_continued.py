@@ -132,6 +132,19 @@ def real() -> FieldParser:
         ("ATA ARMS|NE0 12  12/76", ("ATA Arms", "NEO 12", "12/76", None)),  # O read as 0
         ("INLAND DIV.|U.S. CARBINE  CAL. .30 M1|1234567", ("Inland", "M1", ".30 M1 Carbine", "1234567")),
         ("GLOCK|MODEL 17 1234|9x19", ("Glock", "Model 17", "9 mm Luger", "1234")),  # 4 digits after: a serial
+        # written with the ninth held-out set's corrections
+        ("BENELLI ARMI URBINO|RAFFAELLO  CAL. 12|D217834", ("Benelli", "Raffaello", "12 gauge", "D217834")),
+        ("BROWNING - HERSTAL|B725  CAL. 12 - 76 mm", ("Browning", "B725", "12/76", None)),  # a dash: gauge, chamber
+        ("VERNEY-CARRON|SUPER 9|CAL 12-70  N° 642318", ("Verney-Carron", "Super 9", "12/70", "642318")),
+        ("J.P. SAUER & SOHN ISNY|SAUER 100  .30-06 SPRG.", ("J. P. Sauer & Sohn", "100", ".30-06 Springfield", None)),
+        ("SAKO  1942|M/39|214573", ("Sako", "M/39", None, "214573")),  # the year of making yields to the model
+        ("PPQ M2  9mm x 19|CARL WALTHER ULM/DO. GERMANY", ("Walther", "PPQ M2", "9 mm Luger", None)),
+        ("BROWNING ARMS CO.|BLR '81  CAL. .308 WIN.", ("Browning", "BLR 81", ".308 Winchester", None)),
+        ("MANUFACTURE FRANCAISE D'ARMES ET CYCLES|IDEAL  CAL 16-65", ("Manufrance", "Idéal", "16/65", None)),
+        ("MRE D'ARMES ST ETIENNE|MLE 1873|H 72341", ("MAS", "Mle 1873", None, "H 72341")),  # a series apart
+        ("bnz  43|Mod. 98|5678b", ("Steyr", "Mod. 98", None, "5678B")),  # a German wartime maker code
+        ("KIMAR|PTB 712  13-012345", ("Kimar", None, None, "13-012345")),  # a proof mark's number stops at a space
+        ("BLASER|SN 1234567", ("Blaser", None, None, "1234567")),  # a serial's prefix is no series
     ],
 )
 def test_the_makers_and_calibre_added_to_the_data_files(

@@ -37,7 +37,9 @@ def squeeze(text: str) -> tuple[str, list[int]]:
             # A decimal point: between digits read together, before a number at the start of a word (".22"), or
             # before an inch calibre glued to a word by the OCR ("CAL.303", "HB.22": two or three digits).
             glued = before.isdigit() and not any(c.isspace() for c in text[kept[position - 1][1] + 1 : index])
-            starts = index == 0 or text[index - 1].isspace() or (before.isalpha() and _inch_number(kept, position))
+            touching = index + 1 < len(text) and text[index + 1].isdigit()  # "CAL.303", not "CAL. 12" (a gauge)
+            inch = before.isalpha() and touching and _inch_number(kept, position)
+            starts = index == 0 or text[index - 1].isspace() or inch
             if after.isdigit() and (glued or starts):
                 out.append((".", index))
             continue

@@ -17,7 +17,7 @@ from basegun.answering.alarm.terms import Hit, Line, Term
 from basegun.answering.markings.calibres import CalibreGrammar
 from basegun.answering.markings.makers import Maker, MakerBook, ModelPattern, match_quality
 from basegun.answering.markings.marks import MarkBook
-from basegun.answering.markings.placed import ModelPlaces
+from basegun.answering.markings.placed import YEAR, ModelPlaces, key_of
 from basegun.answering.markings.result import FieldRead, Mark
 from basegun.answering.markings.spans import span_of, words_at
 
@@ -27,7 +27,8 @@ SERIAL_TOKEN = re.compile(r"^[A-Z0-9][A-Z0-9/-]*[A-Z0-9]$")
 MIN_SERIAL_DIGITS = 3
 MIN_SERIAL_LENGTH = 4
 MAX_SERIAL_LENGTH = 20
-YEAR = re.compile(r"(18[5-9][0-9]|19[0-9]{2}|20[0-4][0-9])")  # as stamped on a receiver, the year of making
+SERIES = re.compile(r"[A-Za-z]{1,2}")
+MARK_NUMBER = re.compile(r"[^0-9]*([0-9]+)")  # a proof mark's number, after its letters
 SERIAL_CONFIDENCE = 0.7  # a line that looks like a serial number may still be another marking
 SERIAL_CONFIDENCE_PREFIXED = 0.95  # written after "N°", "SN", "SERIAL"
 # A model number's variant, last of its words ("MLE 1935 S", "1911 A1  .45 ACP"; not the D of "1416 D HB")
@@ -127,7 +128,12 @@ class FieldParser:
             taken: list[tuple[int, int]] = []
             for rule, term, hit in self.marks.find(Line.of(line.text)):
                 start, end = span_of(line.text, hit.start, hit.end)
-                value = rule.value.replace("#", hit.read[3:]) if "#" in rule.value else rule.value
+                value = rule.value
+                if "#" in rule.value:  # its number stops at a space: "PTB 712  13-012345" is P.T.B. 712 and a serial
+                    number = MARK_NUMBER.match(line.text, start, end)
+                    if number is None:
+                        continue
+                    value, end = rule.value.replace("#", number.group(1)), number.end()
                 if value in marks or any(start < e and s < end for s, e in taken):
                     continue
                 read = line.field(value, start, end, match_quality(term, hit))
@@ -211,6 +217,8 @@ class FieldParser:
                     for hit in pattern.find(line.free):
                         if pattern.after_maker and not _right_after(found, line, hit):
                             continue
+                        if found is not None and found[1] is line and _within(hit, found[2]):
+                            continue  # within the maker's own name ("MANUFACTURE FRANCAISE": no model Le Français)
                         key = (-(hit.end - hit.start), line.index, order)
                         if best is None or key < best[0]:
                             best = (key, pattern, line, hit)
@@ -262,18 +270,26 @@ class FieldParser:
     ) -> FieldRead:
         """A model no data file knows, from where markings put one (`placed.py`), at a lower confidence."""
         _, maker_line, hit = found
-        maker_end = span_of(maker_line.free, hit.start, hit.end)[1]
+        maker_start, maker_end = span_of(maker_line.free, hit.start, hit.end)
+        own = frozenset(key_of(word) for word in maker_line.text[maker_start:maker_end].split())
         return self.places.model(
-            lines, (maker_line, maker_end), calibre, self.makers.bare_model_digits, self._names_a_maker
+            lines, (maker_line, maker_end), calibre, self.makers.bare_model_digits, self._names_a_maker, own
         )
 
     def _names_a_maker(self, word: str) -> bool:
         line = Line.of(word)
         return any(maker.find(line) for maker in self.makers.makers)
 
+    def _series(self, word: str) -> bool:
+        """One or two letters first on a serial number's line, apart from its number, are its series ("H 72341" on
+        a MAS 1873, "GB 2317" on a Carcano), unless they name a maker."""
+        series = SERIES.fullmatch(word) is not None and not SERIAL_PREFIX.match(word)
+        return series and not self._names_a_maker(word)
+
     def _serial(self, lines: list[WorkLine]) -> FieldRead:
         """The token that looks most like a serial number (digits, letters, dashes), in what no other field took:
-        written after "N°" first, then one not shaped as a year, then the one with more digits."""
+        written after "N°" first, then one not shaped as a year, then the one with more digits; with its series
+        letters where they stand apart before it, first on the line."""
         best: tuple[tuple[int, int, int, int], FieldRead] | None = None
         for line in lines:
             tokens = line.free.split()
@@ -290,8 +306,11 @@ class FieldParser:
                 quality = SERIAL_CONFIDENCE_PREFIXED if prefixed else SERIAL_CONFIDENCE
                 year = YEAR.fullmatch(token) is not None  # a year of making ("1918") yields to any other
                 key = (-int(prefixed), int(year), -digits, line.index)
+                text = raw.strip()
+                if position == 1 and token.isdigit() and self._series(tokens[0]):  # "H 72341": series, number
+                    token, text = f"{tokens[0].upper()} {token}", f"{tokens[0]} {text}"
                 read = FieldRead(
-                    value=token, text=raw.strip(), line=line.index, confidence=round(line.confidence * quality, 3)
+                    value=token, text=text, line=line.index, confidence=round(line.confidence * quality, 3)
                 )
                 if best is None or key < best[0]:
                     best = (key, read)
@@ -312,6 +331,10 @@ def _number(read: str) -> str:
     ("1895G", "43K": `makers.GLUED_SUFFIX`)."""
     letters = re.search(r"(?<=[0-9])[A-Za-z]{1,2}$", read.strip())
     return re.sub(r"[^0-9/-]", "", read) + (letters.group().upper() if letters else "")
+
+
+def _within(one: Hit, other: Hit) -> bool:
+    return other.start <= one.start and one.end <= other.end
 
 
 def _right_after(found: tuple[Maker, WorkLine, Hit] | None, line: WorkLine, hit: Hit) -> bool:

@@ -51,6 +51,7 @@ MIN_SERIAL_DIGITS = 3  # as the serial-number finder (fields.py): three digits i
 MIN_SERIAL_LENGTH = 4
 SUFFIX = re.compile(r"[A-Z]{1,2}[0-9]{1,2}")  # after a model's number: "MLE 1886 M93", "1911 A1"
 HAS_DIGIT = re.compile(r"[0-9]")
+YEAR = re.compile(r"(18[5-9][0-9]|19[0-9]{2}|20[0-4][0-9])")  # a year of making, as stamped beside a maker's name
 ENDS_IN_DIGIT = re.compile(r"[0-9]$")
 CONTINUED_WORDS = 2  # words a designation continues over after what was read of it
 MODEL_SHAPES = ((3, 3), (2, 4))  # (letters, digits) at most: a model's designation may be shaped as a serial number
@@ -82,9 +83,10 @@ class Token:
 
 
 def key_of(word: str) -> str:
-    """A word as the data file writes it: capitals without accents, no dots, no punctuation around it."""
+    """A word as the data file writes it: capitals without accents, no dots, no punctuation or quote around it
+    ("BLR '81": 81)."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).upper()
-    return plain.replace(".", "").strip(',:;()[]"')
+    return plain.replace(".", "").strip(",:;()[]\"'")
 
 
 def tokens_of(text: str, start: int, end: int) -> list[Token]:
@@ -141,28 +143,35 @@ class ModelPlaces:
         calibre: tuple[PlaceLine, int] | None,
         max_digits: int,
         names_a_maker: Callable[[str], bool] = lambda word: False,
+        own: frozenset[str] = frozenset(),
     ) -> FieldRead:
         """The designation in the first of the model's places that holds one (see the module); `maker` is the
         maker's line and where its name ends, `calibre` the calibre's line and where it starts; a word that
-        `names_a_maker` ("BROWNING'S PATENT" under "FABRIQUE NATIONALE") is not a model either."""
+        `names_a_maker` ("BROWNING'S PATENT" under "FABRIQUE NATIONALE") is not a model either. The words of the
+        maker's name as stamped (`own`) repeated before a designation are skipped ("J.P. SAUER & SOHN" above
+        "SAUER 100"). A year right after the maker's name yields to a designation under it ("SAKO 1942" above
+        "M/39"): the year of making, not a model."""
         maker_line, maker_end = maker
         checks = (max_digits, names_a_maker)
         under = self._under(lines, maker_line)
+        below = None if under is None or (calibre is not None and under is calibre[0]) else under
         if calibre is not None:
             line, start = calibre
             if line is not maker_line:
-                found = self._run(line, 0, start, checks, before_calibre=True, under_maker=line is under)
+                found = self._run(line, 0, start, checks, own, before_calibre=True, under_maker=line is under)
             else:
-                found = self._run(line, maker_end, start, checks, before_calibre=True, after_maker=True)
+                found = self._run(line, maker_end, start, checks, own, before_calibre=True, after_maker=True)
             if found is not None:
                 return found
         if calibre is None or calibre[0] is not maker_line:
-            found = self._run(maker_line, maker_end, len(maker_line.free), checks, after_maker=True)
+            found = self._run(maker_line, maker_end, len(maker_line.free), checks, own, after_maker=True)
+            if found is not None and YEAR.fullmatch(found.value or "") and below is not None:
+                found = self._run(below, 0, len(below.free), checks, own, under_maker=True) or found
             if found is not None:
                 return found
-        if under is None or (calibre is not None and under is calibre[0]):
+        if below is None:
             return FieldRead()
-        return self._run(under, 0, len(under.free), checks, under_maker=True) or FieldRead()
+        return self._run(below, 0, len(below.free), checks, own, under_maker=True) or FieldRead()
 
     def _under(self, lines: Sequence[PlaceLine], maker_line: PlaceLine) -> PlaceLine | None:
         """The line under the maker's, past lines made only of the data file's words: the maker's town and country
@@ -183,15 +192,15 @@ class ModelPlaces:
         stop: tuple[int, bool],
         checks: tuple[int, Callable[[str], bool]],
     ) -> tuple[str, int]:
-        """A model read up to `end` with the rest of its designation on its line, before `stop` (the calibre, or the
-        end of the line; `stop` says where, and whether it is the calibre): "TRG" and its number ("TRG 42"), a number
-        and its suffix ("MLE 1886 M93"), a variant word of the data file ("MR 32 MATCH", "FIRAT MAGNUM"), a lone
-        variant letter after a designation ending in a digit, ending the line or before the calibre ("MIAMI 92 F",
-        "P-10 C"). At most `CONTINUED_WORDS` words, each right after the last; a number only after a designation
-        without one, of at most three digits (more is a serial number or a year), or of a bare model number's digits
-        right before the calibre, where neither stands ("SHADOW 1000  CAL. 4,5mm"); a suffix (one or two letters and
-        one or two digits) only after a number. Anything else ends it: a word of the data file, a maker's name, a
-        serial number, the calibre."""
+        """A model read up to `end` with the rest of its designation on its line, before `stop` (the calibre, or the end
+        of the line; `stop` says where, and whether it is the calibre): "TRG" and its number ("TRG 42"), a number and
+        its suffix ("MLE 1886 M93"), a variant word of the data file ("MR 32 MATCH", "FIRAT MAGNUM"), a lone variant
+        letter after a designation ending in a digit, ending the line or before the calibre ("MIAMI 92 F", "P-10 C"). At
+        most `CONTINUED_WORDS` words, each right after the last; a number only after a designation without one, of at
+        most three digits (more is a serial number or a year), or of a bare model number's digits right before the
+        calibre, where neither stands ("SHADOW 1000 CAL. 4,5mm"); a suffix (one or two letters and one or two digits)
+        after a number, or last after a name without one ("PPQ M2"). Anything else ends it: a word of the data file, a
+        maker's name, a serial number, the calibre."""
         stop_at, at_calibre = stop
         tokens = tokens_of(line.free, end, stop_at)
         max_digits, names_a_maker = checks
@@ -203,7 +212,7 @@ class ModelPlaces:
             ends = all(t.key in self.calibre_words for t in tokens[position + 1 :])
             digits = max_digits if at_calibre and ends else min(3, max_digits)
             number = NUMBER.fullmatch(token.key) and len(token.key) <= digits and not HAS_DIGIT.search(value)
-            suffix = SUFFIX.fullmatch(token.key) and NUMBER.fullmatch(last)
+            suffix = SUFFIX.fullmatch(token.key) and (NUMBER.fullmatch(last) or (ends and not HAS_DIGIT.search(value)))
             apart = token.start > end  # glued ("500A"), the letter was read with the number already
             letter = ENDS_IN_DIGIT.search(last) and ends and apart and VARIANT.fullmatch(token.key) is not None
             if token.key not in variants and not (number or suffix or letter):
@@ -217,6 +226,7 @@ class ModelPlaces:
         start: int,
         end: int,
         checks: tuple[int, Callable[[str], bool]],
+        own: frozenset[str],
         before_calibre: bool = False,
         after_maker: bool = False,
         under_maker: bool = False,
@@ -227,6 +237,8 @@ class ModelPlaces:
         tokens = tokens_of(line.free, start, end)
         if not tokens or line.text[start : tokens[0].start].strip(" ,-"):
             return None
+        while len(tokens) > 1 and tokens[0].key in own:
+            tokens = tokens[1:]
         prefixed = tokens[0].key in self.prefixes and len(tokens) > 1
         if prefixed:
             tokens = tokens[1:]
