@@ -145,6 +145,11 @@ def real() -> FieldParser:
         ("bnz  43|Mod. 98|5678b", ("Steyr", "Mod. 98", None, "5678B")),  # a German wartime maker code
         ("KIMAR|PTB 712  13-012345", ("Kimar", None, None, "13-012345")),  # a proof mark's number stops at a space
         ("BLASER|SN 1234567", ("Blaser", None, None, "1234567")),  # a serial's prefix is no series
+        # written after the tenth held-out set's run: the OCR drops the space after "CAL."; a gauge is no inch bore
+        ("BERETTA|S56E  CAL.12-70", ("Beretta", "S56E", "12/70", None)),
+        ("FRANCHI|MOD. 48/AL  CAL.20", ("Franchi", "Mod. 48", "20 gauge", None)),  # 48/AL: not read whole (left)
+        ("PIETTA|CAL.36", ("Pietta", None, ".36", None)),
+        ("MAVERICK ARMS, INC. EAGLE PASS, TX.|MODEL 88", (None, "Model 88", None, None)),  # "ARMS IN" is no Armsan
     ],
 )
 def test_the_makers_and_calibre_added_to_the_data_files(

@@ -16,6 +16,7 @@ from basegun.catalog.texts import DATA_DIR
 
 DIGIT_LOOKALIKES = {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2"}
 NUMBER_NEIGHBOURS = set("0123456789./X-") | {""}
+GAUGES = ("12", "16", "20", "24", "28")  # after "CAL.", a shotgun's gauge, never an inch bore
 MODEL_CHANGE = re.compile(r"[0-9]{2,}-[0-9]{1,2}$")  # "686-6": a model number and its engineering change
 
 
@@ -146,14 +147,15 @@ def _millimetres(kept: list[tuple[str, int]], position: int) -> bool:
 
 
 def _inch_number(kept: list[tuple[str, int]], position: int) -> bool:
-    """Whether two or three digits follow `position`, then no other digit, dot, slash or x ("CAL.303", not
-    "CAL.9mm" nor "CAL.12/70")."""
-    digits = 0
+    """Whether two or three digits follow `position`, then no other digit, dot, slash, dash or x, and are no
+    shotgun gauge ("CAL.303", not "CAL.9mm", "CAL.12/70", "CAL.12-70" nor "CAL.20": the OCR drops the space after
+    "CAL.", and no inch bore is .12, .16, .20, .24 or .28)."""
+    digits = ""
     for char, _ in kept[position + 1 :]:
         if not char.isdigit():
-            return 2 <= digits <= 3 and char not in "./,X"
-        digits += 1
-    return 2 <= digits <= 3
+            return 2 <= len(digits) <= 3 and char not in "./,X-" and digits not in GAUGES
+        digits += char
+    return 2 <= len(digits) <= 3 and digits not in GAUGES
 
 
 def _after_a_number(squeezed: str, start: int) -> bool:
