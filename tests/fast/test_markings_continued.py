@@ -147,9 +147,15 @@ def real() -> FieldParser:
         ("BLASER|SN 1234567", ("Blaser", None, None, "1234567")),  # a serial's prefix is no series
         # written after the tenth held-out set's run: the OCR drops the space after "CAL."; a gauge is no inch bore
         ("BERETTA|S56E  CAL.12-70", ("Beretta", "S56E", "12/70", None)),
-        ("FRANCHI|MOD. 48/AL  CAL.20", ("Franchi", "Mod. 48", "20 gauge", None)),  # 48/AL: not read whole (left)
+        ("FRANCHI|MOD. 48/AL  CAL.20", ("Franchi", "48/AL", "20 gauge", None)),
         ("PIETTA|CAL.36", ("Pietta", None, ".36", None)),
-        ("MAVERICK ARMS, INC. EAGLE PASS, TX.|MODEL 88", (None, "Model 88", None, None)),  # "ARMS IN" is no Armsan
+        ("MAVERICK ARMS, INC. EAGLE PASS, TX.|MODEL 88", ("Maverick", "Model 88", None, None)),  # no Armsan
+        # and the tenth set's other lessons
+        ("GABILONDO Y CIA VITORIA|LLAMA COMANCHE III  CAL. .357 MAG.", ("Llama", "Comanche III", ".357 Magnum", None)),
+        ("STEYR-DAIMLER-PUCH A.G.|MANNLICHER MOD. SL  CAL. .222 REM.", ("Steyr", "SL", ".222 Remington", None)),
+        ("REMINGTON RAND INC. SYRACUSE|M1911 A1 U.S. ARMY", ("Remington Rand", "M1911 A1", None, None)),
+        ("VINCENZO BERNARDELLI GARDONE V.T.|ROMA 6|CAL. 16", ("Bernardelli", "Roma 6", "16 gauge", None)),
+        ("UNIQUE X51 BIS  CAL. 22 L.R.", ("Unique", "X51 Bis", ".22 LR", None)),
     ],
 )
 def test_the_makers_and_calibre_added_to_the_data_files(

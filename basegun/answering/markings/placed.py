@@ -53,6 +53,7 @@ SUFFIX = re.compile(r"[A-Z]{1,2}[0-9]{1,2}")  # after a model's number: "MLE 188
 HAS_DIGIT = re.compile(r"[0-9]")
 YEAR = re.compile(r"(18[5-9][0-9]|19[0-9]{2}|20[0-4][0-9])")  # a year of making, as stamped beside a maker's name
 ENDS_IN_DIGIT = re.compile(r"[0-9]$")
+ROMAN = re.compile(r"(I{1,3}|IV|VI{0,3}|IX|X)\*?")  # a model's version in Roman numerals: "COMANCHE III", "III*"
 CONTINUED_WORDS = 2  # words a designation continues over after what was read of it
 MODEL_SHAPES = ((3, 3), (2, 4))  # (letters, digits) at most: a model's designation may be shaped as a serial number
 
@@ -199,8 +200,9 @@ class ModelPlaces:
         most `CONTINUED_WORDS` words, each right after the last; a number only after a designation without one, of at
         most three digits (more is a serial number or a year), or of a bare model number's digits right before the
         calibre, where neither stands ("SHADOW 1000 CAL. 4,5mm"); a suffix (one or two letters and one or two digits)
-        after a number, or last after a name without one ("PPQ M2"). Anything else ends it: a word of the data file, a
-        maker's name, a serial number, the calibre."""
+        after a number, or last after a name without one ("PPQ M2"); a version in Roman numerals last after a name
+        without a number ("COMANCHE III"). Anything else ends it: a word of the data file, a maker's name, a serial
+        number, the calibre."""
         stop_at, at_calibre = stop
         tokens = tokens_of(line.free, end, stop_at)
         max_digits, names_a_maker = checks
@@ -215,7 +217,8 @@ class ModelPlaces:
             suffix = SUFFIX.fullmatch(token.key) and (NUMBER.fullmatch(last) or (ends and not HAS_DIGIT.search(value)))
             apart = token.start > end  # glued ("500A"), the letter was read with the number already
             letter = ENDS_IN_DIGIT.search(last) and ends and apart and VARIANT.fullmatch(token.key) is not None
-            if token.key not in variants and not (number or suffix or letter):
+            roman = ends and ROMAN.fullmatch(token.key) is not None and not HAS_DIGIT.search(value)
+            if token.key not in variants and not (number or suffix or letter or roman):
                 break
             value, end = f"{value} {variants.get(token.key, token.key)}", token.end
         return value, end
@@ -239,6 +242,10 @@ class ModelPlaces:
             return None
         while len(tokens) > 1 and tokens[0].key in own:
             tokens = tokens[1:]
+        # A model's prefix further on starts the designation: "MANNLICHER MOD. SL" is the model SL
+        later = next((k for k, t in enumerate(tokens[1:3], 1) if t.key in self.prefixes and k + 1 < len(tokens)), None)
+        if later is not None and all(self.designation(t, checks[0]) for t in tokens[:later]):
+            tokens = tokens[later:]
         prefixed = tokens[0].key in self.prefixes and len(tokens) > 1
         if prefixed:
             tokens = tokens[1:]
