@@ -156,6 +156,8 @@ def real() -> FieldParser:
         ("REMINGTON RAND INC. SYRACUSE|M1911 A1 U.S. ARMY", ("Remington Rand", "M1911 A1", None, None)),
         ("VINCENZO BERNARDELLI GARDONE V.T.|ROMA 6|CAL. 16", ("Bernardelli", "Roma 6", "16 gauge", None)),
         ("UNIQUE X51 BIS  CAL. 22 L.R.", ("Unique", "X51 Bis", ".22 LR", None)),
+        ("PIETRO BERETTA GARDONE V.T.|S56ECAL. 12-70", ("Beretta", "S56E", "12/70", None)),  # "CAL." glued by the OCR
+        ("BERETTA|TACTICAL 12/70", ("Beretta", "TACTICAL", "12/70", None)),  # a word ending in CAL stays whole
     ],
 )
 def test_the_makers_and_calibre_added_to_the_data_files(

@@ -53,6 +53,8 @@ SUFFIX = re.compile(r"[A-Z]{1,2}[0-9]{1,2}")  # after a model's number: "MLE 188
 HAS_DIGIT = re.compile(r"[0-9]")
 YEAR = re.compile(r"(18[5-9][0-9]|19[0-9]{2}|20[0-4][0-9])")  # a year of making, as stamped beside a maker's name
 ENDS_IN_DIGIT = re.compile(r"[0-9]$")
+# A designation (with a digit, or a version in Roman numerals) and the calibre's word glued to it: "S56ECAL."
+GLUED_CALIBRE_WORD = re.compile(r"([A-Za-z0-9/-]*[0-9][A-Za-z0-9/-]*|I{1,3}|IV|VI{0,3}|IX|X)(?:CAL|KAL)\.?")
 ROMAN = re.compile(r"(I{1,3}|IV|VI{0,3}|IX|X)\*?")  # a model's version in Roman numerals: "COMANCHE III", "III*"
 CONTINUED_WORDS = 2  # words a designation continues over after what was read of it
 MODEL_SHAPES = ((3, 3), (2, 4))  # (letters, digits) at most: a model's designation may be shaped as a serial number
@@ -88,6 +90,15 @@ def key_of(word: str) -> str:
     ("BLR '81": 81)."""
     plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c)).upper()
     return plain.replace(".", "").strip(",:;()[]\"'")
+
+
+def unglued(token: Token) -> Token:
+    """A designation with the calibre's word the OCR glued to it taken off ("S56ECAL.", "IICAL." for "S56E  CAL.")."""
+    glued = GLUED_CALIBRE_WORD.fullmatch(token.raw)
+    if glued is None:
+        return token
+    raw = glued.group(1)
+    return Token(token.start, token.start + len(raw), raw, key_of(raw))
 
 
 def tokens_of(text: str, start: int, end: int) -> list[Token]:
@@ -237,7 +248,7 @@ class ModelPlaces:
         """The designation standing first in line[start:end] (nothing read before it there): before the calibre
         (`before_calibre`, on the line right under the maker's: `under_maker`), right after the maker's name
         (`after_maker`), or first on the line under the maker's."""
-        tokens = tokens_of(line.free, start, end)
+        tokens = [unglued(token) for token in tokens_of(line.free, start, end)]
         if not tokens or line.text[start : tokens[0].start].strip(" ,-"):
             return None
         while len(tokens) > 1 and tokens[0].key in own:
