@@ -17,20 +17,12 @@ from basegun.answering.alarm.terms import Hit, Line, Term
 from basegun.answering.markings.calibres import CalibreGrammar
 from basegun.answering.markings.makers import Maker, MakerBook, ModelPattern, match_quality
 from basegun.answering.markings.marks import MarkBook
-from basegun.answering.markings.placed import YEAR, ModelPlaces, key_of
+from basegun.answering.markings.placed import ModelPlaces, key_of
 from basegun.answering.markings.result import FieldRead, Mark
+from basegun.answering.markings.serials import find_serial
 from basegun.answering.markings.spans import span_of, words_at
 
-SERIAL_PREFIX = re.compile(r"^(N[O0°º]?|NR|SN|S/N|SER(IAL)?|SERIE|NUM(ERO)?)[.:°º#]*$", re.IGNORECASE)
-GLUED_SERIAL_PREFIX = re.compile(r"^(N[°º]|NO\.|NR\.|S/N:?|SN:)(?=[A-Z0-9])", re.IGNORECASE)  # "N°B41277"
-SERIAL_TOKEN = re.compile(r"^[A-Z0-9][A-Z0-9/-]*[A-Z0-9]$")
-MIN_SERIAL_DIGITS = 3
-MIN_SERIAL_LENGTH = 4
-MAX_SERIAL_LENGTH = 20
-SERIES = re.compile(r"[A-Za-z]{1,2}")
 MARK_NUMBER = re.compile(r"[^0-9]*([0-9]+)")  # a proof mark's number, after its letters
-SERIAL_CONFIDENCE = 0.7  # a line that looks like a serial number may still be another marking
-SERIAL_CONFIDENCE_PREFIXED = 0.95  # written after "N°", "SN", "SERIAL"
 # A model number's variant, last of its words ("MLE 1935 S", "1911 A1  .45 ACP"; not the D of "1416 D HB")
 VARIANT = re.compile(r"[ ]{1,2}([A-Za-z][0-9]?)(?=\s{2}|\s*$)")
 
@@ -108,7 +100,7 @@ class FieldParser:
             model = self._spelt(model, maker.value) if listed else self._model(lines, found, calibre_at)
             if model.value is None and found is not None:
                 model = self._placed(lines, found, calibre_at)
-        serial = self._serial(lines)
+        serial = find_serial(lines, self._names_a_maker)
         return Fields(maker, model, calibre, serial, marks, listed, blank_calibre, findings)
 
     def _calibre(self, lines: list[WorkLine]) -> tuple[FieldRead, bool, tuple[WorkLine, int] | None]:
@@ -279,42 +271,6 @@ class FieldParser:
     def _names_a_maker(self, word: str) -> bool:
         line = Line.of(word)
         return any(maker.find(line) for maker in self.makers.makers)
-
-    def _series(self, word: str) -> bool:
-        """One or two letters first on a serial number's line, apart from its number, are its series ("H 72341" on
-        a MAS 1873, "GB 2317" on a Carcano), unless they name a maker."""
-        series = SERIES.fullmatch(word) is not None and not SERIAL_PREFIX.match(word)
-        return series and not self._names_a_maker(word)
-
-    def _serial(self, lines: list[WorkLine]) -> FieldRead:
-        """The token that looks most like a serial number (digits, letters, dashes), in what no other field took:
-        written after "N°" first, then one not shaped as a year, then the one with more digits; with its series
-        letters where they stand apart before it, first on the line."""
-        best: tuple[tuple[int, int, int, int], FieldRead] | None = None
-        for line in lines:
-            tokens = line.free.split()
-            for position, raw in enumerate(tokens):
-                token = raw.strip(".,:;()[]'\"").upper()
-                glued = GLUED_SERIAL_PREFIX.match(token)
-                token = token[glued.end() :] if glued else token
-                digits = sum(c.isdigit() for c in token)
-                if not (MIN_SERIAL_LENGTH <= len(token) <= MAX_SERIAL_LENGTH and SERIAL_TOKEN.match(token)):
-                    continue
-                if digits < MIN_SERIAL_DIGITS:
-                    continue
-                prefixed = bool(glued) or (position > 0 and bool(SERIAL_PREFIX.match(tokens[position - 1])))
-                quality = SERIAL_CONFIDENCE_PREFIXED if prefixed else SERIAL_CONFIDENCE
-                year = YEAR.fullmatch(token) is not None  # a year of making ("1918") yields to any other
-                key = (-int(prefixed), int(year), -digits, line.index)
-                text = raw.strip()
-                if position == 1 and token.isdigit() and self._series(tokens[0]):  # "H 72341": series, number
-                    token, text = f"{tokens[0].upper()} {token}", f"{tokens[0]} {text}"
-                read = FieldRead(
-                    value=token, text=text, line=line.index, confidence=round(line.confidence * quality, 3)
-                )
-                if best is None or key < best[0]:
-                    best = (key, read)
-        return best[1] if best else FieldRead()
 
 
 def _with_variant(pattern: ModelPattern, line: WorkLine, value: str, end: int) -> tuple[str, int]:
