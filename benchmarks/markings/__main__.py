@@ -52,6 +52,23 @@ SHARED = (  # the shared close-ups and what a person reads on them
 )
 
 
+CORRECTED = "held-out set (its misses then corrected the reader)"
+SETS = (  # name, title, cases, seed: the latest set, held out, first; then those whose misses corrected the reader
+    ("held-out", "Held out: rendered markings nobody tuned on", HELD_OUT_11, 45000),
+    ("tenth", f"Tenth {CORRECTED}", HELD_OUT_10, 41000),
+    ("ninth", f"Ninth {CORRECTED}", HELD_OUT_9, 37000),
+    ("eighth", f"Eighth {CORRECTED}", HELD_OUT_8, 33000),
+    ("seventh", f"Seventh {CORRECTED}", HELD_OUT_7, 29000),
+    ("sixth", f"Sixth {CORRECTED}", HELD_OUT_6, 25000),
+    ("fifth", f"Fifth {CORRECTED}", HELD_OUT_5, 21000),
+    ("fourth", f"Fourth {CORRECTED}", HELD_OUT_4, 17000),
+    ("third", f"Third {CORRECTED}", HELD_OUT_3, 13000),
+    ("second", f"Second {CORRECTED}", HELD_OUT_2, 9000),
+    ("first held-out", f"First {CORRECTED}", HELD_OUT, 5000),
+    ("development", "Development set (its misses corrected the reader)", DEVELOPMENT, 0),
+)
+
+
 def same(field: str, read: str | None, truth: str | None) -> bool:
     if read is None or truth is None:
         return read is truth
@@ -108,18 +125,7 @@ def rendered(service: Basegun, title: str, cases: tuple[Case, ...], seed: int) -
 
 
 def accuracy(service: Basegun, photos: Path) -> None:
-    held_out = rendered(service, "Held out: rendered markings nobody tuned on", HELD_OUT_11, 45000)
-    tenth = rendered(service, "Tenth held-out set (its misses then corrected the reader)", HELD_OUT_10, 41000)
-    ninth = rendered(service, "Ninth held-out set (its misses then corrected the reader)", HELD_OUT_9, 37000)
-    eighth = rendered(service, "Eighth held-out set (its misses then corrected the reader)", HELD_OUT_8, 33000)
-    seventh = rendered(service, "Seventh held-out set (its misses then corrected the reader)", HELD_OUT_7, 29000)
-    sixth = rendered(service, "Sixth held-out set (its misses then corrected the reader)", HELD_OUT_6, 25000)
-    fifth = rendered(service, "Fifth held-out set (its misses then corrected the reader)", HELD_OUT_5, 21000)
-    fourth = rendered(service, "Fourth held-out set (its misses then corrected the reader)", HELD_OUT_4, 17000)
-    third = rendered(service, "Third held-out set (its misses then corrected the reader)", HELD_OUT_3, 13000)
-    second = rendered(service, "Second held-out set (its misses then corrected the reader)", HELD_OUT_2, 9000)
-    earlier = rendered(service, "First held-out set (its misses then corrected the reader)", HELD_OUT, 5000)
-    development = rendered(service, "Development set (its misses corrected the reader)", DEVELOPMENT, 0)
+    misses = [(name, rendered(service, title, cases, seed)) for name, title, cases, seed in SETS]
 
     invented = []
     checked = 0
@@ -151,23 +157,9 @@ def accuracy(service: Basegun, photos: Path) -> None:
             values[3] = "(read, not shown)"
         wrong = [f for f, right in scored.items() if right is False and f != "serial_number"]
         print(f"| {name} | {result.status} | " + " | ".join(values) + f" | {wrong or 'yes'} |")
-    sets = (
-        ("held-out", held_out),
-        ("tenth", tenth),
-        ("ninth", ninth),
-        ("eighth", eighth),
-        ("seventh", seventh),
-        ("sixth", sixth),
-        ("fifth", fifth),
-        ("fourth", fourth),
-        ("third", third),
-        ("second", second),
-        ("first held-out", earlier),
-        ("development", development),
-    )
-    for title, misses in sets:
-        print(f"\nMisses on the {title} set:\n")
-        for miss in misses:
+    for name, found in misses:
+        print(f"\nMisses on the {name} set:\n")
+        for miss in found:
             print(f"- {miss}")
 
 
